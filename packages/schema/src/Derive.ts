@@ -1,0 +1,132 @@
+/**
+ * What one event becomes: metric updates and a log record, computed from the
+ * catalogue's annotations. The exporters and the demo share these functions.
+ *
+ * @since 0.1.0
+ */
+import { type AttributeType, byName, type Event, type Metric, metrics } from "./Catalogue.ts"
+import * as GtContext from "./GtContext.ts"
+import * as Redact from "./Redact.ts"
+import * as Truncate from "./Truncate.ts"
+
+/**
+ * A typed OTLP attribute.
+ *
+ * @since 0.1.0
+ */
+export interface Attribute {
+  readonly key: string
+  readonly value: string | number | boolean
+  readonly type: AttributeType
+}
+
+/**
+ * Log severities we emit.
+ *
+ * @since 0.1.0
+ */
+export type Severity = "INFO" | "ERROR"
+
+/**
+ * The log record derived from one event.
+ *
+ * @since 0.1.0
+ */
+export interface LogRecord {
+  readonly body: string
+  readonly severity: Severity
+  readonly attributes: ReadonlyArray<Attribute>
+}
+
+/**
+ * One metric update: `value` added to a counter, recorded in a histogram or set on a
+ * gauge, for the label values given in `metric.labelKeys` order.
+ *
+ * @since 0.1.0
+ */
+export interface MetricUpdate {
+  readonly metric: Metric
+  readonly labelValues: ReadonlyArray<string>
+  readonly value: number
+}
+
+/**
+ * Per-process export choices (SPEC §2: `GT_LOG_BD_OUTPUT`, `GT_LOG_BD_CONTENT_LIMIT`).
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  /** Fields left out of log records, by event: `{ "bd.call": ["stdout", "stderr"] }`. */
+  readonly omit?: { readonly [event: string]: ReadonlyArray<string> } | undefined
+  /** Byte limits replacing the catalogue's, by event and field. */
+  readonly limits?: { readonly [event: string]: { readonly [field: string]: number } } | undefined
+}
+
+const metricsByEvent: ReadonlyMap<string, ReadonlyArray<Metric>> = Map.groupBy(metrics, (m) => m.event)
+
+const labelValue = (value: unknown): string => (typeof value === "string" ? value : String(value))
+
+/**
+ * The metric updates an event derives, for the given correlation labels.
+ *
+ * @since 0.1.0
+ */
+export const metricUpdates = (event: Event, context: GtContext.GtContext): ReadonlyArray<MetricUpdate> => {
+  const record = event as unknown as Record<string, unknown>
+  const correlation = GtContext.metricKeys.map((key) => context[key] ?? "")
+  return (metricsByEvent.get(event._tag) ?? []).map((metric) => ({
+    metric,
+    labelValues: [...correlation, ...metric.labels.map((field) => labelValue(record[field]))],
+    value: metric.value === undefined ? 1 : (record[metric.value] as number)
+  }))
+}
+
+/**
+ * The severity of an event's log record: ERROR when its outcome is `error`.
+ *
+ * @since 0.1.0
+ */
+export const severity = (event: Event): Severity => {
+  const entry = byName.get(event._tag)!
+  if (entry.outcome !== undefined) {
+    return (event as unknown as Record<string, unknown>)[entry.outcome] === "error" ? "ERROR" : "INFO"
+  }
+  return entry.spec.severity ?? "INFO"
+}
+
+/**
+ * The log record an event derives: body = event name, attributes = the fields
+ * (truncated and redacted as annotated) then the correlation labels.
+ *
+ * @since 0.1.0
+ */
+export const logRecord = (event: Event, context: GtContext.GtContext, options: Options = {}): LogRecord => {
+  const entry = byName.get(event._tag)!
+  const record = event as unknown as Record<string, unknown>
+  const omit = options.omit?.[event._tag]
+  const limits = options.limits?.[event._tag]
+  const attributes: Array<Attribute> = []
+  for (const field of entry.fields) {
+    const value = record[field.name]
+    if (value === undefined || omit?.includes(field.name)) continue
+    if (field.type !== "string") {
+      attributes.push({ key: field.name, value: value as number | boolean, type: field.type })
+      continue
+    }
+    let text = value as string
+    if (field.redact) text = Redact.secrets(text)
+    const limit = limits?.[field.name] ?? field.truncateBytes
+    if (limit !== undefined) {
+      const cut = Truncate.utf8(text, limit)
+      attributes.push({ key: field.name, value: cut.text, type: "string" })
+      if (cut.truncated) attributes.push({ key: `${field.name}_truncated`, value: true, type: "boolean" })
+      continue
+    }
+    attributes.push({ key: field.name, value: text, type: "string" })
+  }
+  for (const label of GtContext.labels) {
+    const value = context[label.key]
+    if (value !== undefined) attributes.push({ key: label.key, value, type: "string" })
+  }
+  return { body: event._tag, severity: severity(event), attributes }
+}

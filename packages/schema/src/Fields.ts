@@ -1,0 +1,61 @@
+/**
+ * Field schemas shared by the events, each annotated with how it is exported.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import type { FieldSpec } from "./Annotations.ts"
+
+const field = <S extends Schema.Top>(schema: S, spec: FieldSpec) =>
+  schema.annotate({ "gastown-otel/field": spec } as Schema.Annotations.Bottom<S["Type"], S["~type.parameters"]>)
+
+/**
+ * The outcome of an operation. It sets the log record's severity (ERROR on `error`).
+ *
+ * @since 0.1.0
+ */
+export const Outcome = field(Schema.Literals(["ok", "error"]), { outcome: true })
+
+/**
+ * A label value from an open set (a bd subcommand, a model name): allowed as a
+ * metric label because the exporter folds values past `maxValues` into `other`.
+ *
+ * @since 0.1.0
+ */
+export const OpenLabel = (maxValues: number) => field(Schema.String, { maxValues })
+
+/**
+ * Free text exported on log records only, cut to `truncateBytes` UTF-8 bytes and
+ * optionally redacted.
+ *
+ * @since 0.1.0
+ */
+export const Text = (spec: { readonly truncateBytes: number; readonly redact?: boolean }) => field(Schema.String, spec)
+
+/**
+ * A short identifier (session, bead, agent name): kept whole unless absurdly long.
+ *
+ * @since 0.1.0
+ */
+export const Id = Text({ truncateBytes: 256 })
+
+/**
+ * A duration in milliseconds, fractional allowed.
+ *
+ * @since 0.1.0
+ */
+export const Milliseconds = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
+
+/**
+ * A non-negative whole number (lengths, counts, tokens).
+ *
+ * @since 0.1.0
+ */
+export const Count = Schema.Natural
+
+/**
+ * The message of a failed operation, carried as the `error` log attribute.
+ *
+ * @since 0.1.0
+ */
+export const ErrorMessage = Schema.optionalKey(Text({ truncateBytes: 1024, redact: true }))

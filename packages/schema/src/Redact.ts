@@ -1,0 +1,50 @@
+/**
+ * Masking secrets in free text (bd arguments, output, error messages) before export.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * What replaces a secret.
+ *
+ * @since 0.1.0
+ */
+export const mask = "[REDACTED]"
+
+const secretKey = String.raw`(?:[A-Za-z0-9]+[_-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth)`
+
+// Order matters: whole-token formats first, then `key=value` shapes, then URLs.
+const rules: ReadonlyArray<readonly [RegExp, string]> = [
+  // Authorization headers and bare bearer/basic credentials.
+  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${mask}`],
+  // Well-known token formats: Anthropic/OpenAI, GitHub, GitLab, Slack, npm, AWS, JWTs.
+  [
+    /\b(?:sk-(?:ant-)?[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|npm_[A-Za-z0-9]{30,}|AKIA[0-9A-Z]{16}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+)/g,
+    mask
+  ],
+  // `--password hunter2`, `--api-key=…`
+  [new RegExp(String.raw`(--?${secretKey})(=|\s+)(?!${escape(mask)})("[^"]*"|'[^']*'|[^\s"']+)`, "gi"), `$1$2${mask}`],
+  // `password=…`, `"token": "…"`, `API_KEY: …`
+  [
+    new RegExp(String.raw`(["']?\b${secretKey}["']?\s*[=:]\s*)(?!${escape(mask)})("[^"]*"|'[^']*'|[^\s,;&"'}]+)`, "gi"),
+    `$1${mask}`
+  ],
+  // Credentials in URLs: scheme://user:pass@host
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]*@/gi, `$1${mask}@`]
+]
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+}
+
+/**
+ * Replaces tokens, keys, passwords, bearer credentials and URL credentials in
+ * `text` with {@link mask}. Text without such shapes is returned unchanged.
+ *
+ * @since 0.1.0
+ */
+export const secrets = (text: string): string => {
+  let out = text
+  for (const [pattern, replacement] of rules) out = out.replace(pattern, replacement)
+  return out
+}

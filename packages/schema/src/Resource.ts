@@ -1,0 +1,28 @@
+/**
+ * The OTLP resource attribute keys and service names (SPEC §3).
+ *
+ * @since 0.1.0
+ */
+import type { Emitter } from "./Annotations.ts"
+
+/**
+ * Resource attribute keys we set.
+ *
+ * @since 0.1.0
+ */
+export const keys = {
+  serviceName: "service.name",
+  serviceVersion: "service.version",
+  hostName: "host.name"
+} as const
+
+/**
+ * `service.name` per program; a long-running gt process reports as `gastown-daemon`.
+ *
+ * @since 0.1.0
+ */
+export const serviceNames: { readonly [E in Emitter]: string } & { readonly daemon: string } = {
+  gt: "gastown",
+  bd: "bd",
+  daemon: "gastown-daemon"
+}
