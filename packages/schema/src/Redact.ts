@@ -14,7 +14,13 @@ export const mask = "[REDACTED]"
 const secretKey = String.raw`(?:[A-Za-z0-9]+[_-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth)`
 
 // Order matters: whole-token formats first, then `key=value` shapes, then URLs.
-const rules: ReadonlyArray<readonly [RegExp, string]> = [
+// A quoted value keeps its quotes, so redacted JSON stays JSON.
+const maskValue = (prefix: string, value: string): string => {
+  const quote = value[0] === '"' || value[0] === "'" ? value[0] : ""
+  return `${prefix}${quote}${mask}${quote}`
+}
+
+const rules: ReadonlyArray<readonly [RegExp, string | ((match: string, ...groups: Array<string>) => string)]> = [
   // Authorization headers and bare bearer/basic credentials.
   [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${mask}`],
   // Well-known token formats: Anthropic/OpenAI, GitHub, GitLab, Slack, npm, AWS, JWTs.
@@ -23,11 +29,17 @@ const rules: ReadonlyArray<readonly [RegExp, string]> = [
     mask
   ],
   // `--password hunter2`, `--api-key=…`
-  [new RegExp(String.raw`(--?${secretKey})(=|\s+)(?!${escape(mask)})("[^"]*"|'[^']*'|[^\s"']+)`, "gi"), `$1$2${mask}`],
+  [
+    new RegExp(String.raw`(--?${secretKey}(?:=|\s+))(?!${escape(mask)})("[^"]*"|'[^']*'|[^\s"']+)`, "gi"),
+    (_, prefix, value) => maskValue(prefix!, value!)
+  ],
   // `password=…`, `"token": "…"`, `API_KEY: …`
   [
-    new RegExp(String.raw`(["']?\b${secretKey}["']?\s*[=:]\s*)(?!${escape(mask)})("[^"]*"|'[^']*'|[^\s,;&"'}]+)`, "gi"),
-    `$1${mask}`
+    new RegExp(
+      String.raw`(["']?\b${secretKey}["']?\s*[=:]\s*)(?!["']?${escape(mask)})("[^"]*"|'[^']*'|[^\s,;&"'}]+)`,
+      "gi"
+    ),
+    (_, prefix, value) => maskValue(prefix!, value!)
   ],
   // Credentials in URLs: scheme://user:pass@host
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]*@/gi, `$1${mask}@`]
@@ -45,6 +57,6 @@ function escape(text: string): string {
  */
 export const secrets = (text: string): string => {
   let out = text
-  for (const [pattern, replacement] of rules) out = out.replace(pattern, replacement)
+  for (const [pattern, replacement] of rules) out = out.replace(pattern, replacement as never)
   return out
 }
