@@ -69,6 +69,11 @@ export interface FieldSpec {
   /** Secrets are masked on export. */
   readonly redact?: boolean | undefined
   /**
+   * Captured process output (bd's stdout/stderr): `GT_LOG_BD_OUTPUT=false` leaves it out
+   * and `GT_LOG_BD_CONTENT_LIMIT` replaces its byte limit.
+   */
+  readonly content?: boolean | undefined
+  /**
    * An open-ended string that may still be a metric label: at most this many
    * distinct values per process before the rest fold into `other`.
    */

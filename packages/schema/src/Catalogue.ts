@@ -146,6 +146,8 @@ export interface Metric extends MetricSpec {
   readonly event: string
   readonly emitter: EventSpec["emitter"]
   readonly labelKeys: ReadonlyArray<string>
+  /** How point values are sent: `int` for counts, `double` for measured values. */
+  readonly valueType: "int" | "double"
 }
 
 /**
@@ -158,7 +160,8 @@ export const metrics: ReadonlyArray<Metric> = entries.flatMap((e) =>
     ...m,
     event: e.spec.name,
     emitter: e.spec.emitter,
-    labelKeys: [...GtContext.metricKeys, ...m.labels]
+    labelKeys: [...GtContext.metricKeys, ...m.labels],
+    valueType: m.value === undefined || e.fields.find((f) => f.name === m.value)?.type === "int" ? "int" : "double"
   }))
 )
 

@@ -56,10 +56,10 @@ export interface MetricUpdate {
  * @since 0.1.0
  */
 export interface Options {
-  /** Fields left out of log records, by event: `{ "bd.call": ["stdout", "stderr"] }`. */
-  readonly omit?: { readonly [event: string]: ReadonlyArray<string> } | undefined
-  /** Byte limits replacing the catalogue's, by event and field. */
-  readonly limits?: { readonly [event: string]: { readonly [field: string]: number } } | undefined
+  /** `false` leaves captured process output (fields annotated `content`) out. Default `true`. */
+  readonly includeContent?: boolean | undefined
+  /** A byte limit replacing the catalogue's for content fields. */
+  readonly contentLimitBytes?: number | undefined
 }
 
 const metricsByEvent: ReadonlyMap<string, ReadonlyArray<Metric>> = Map.groupBy(metrics, (m) => m.event)
@@ -103,19 +103,17 @@ export const severity = (event: Event): Severity => {
 export const logRecord = (event: Event, context: GtContext.GtContext, options: Options = {}): LogRecord => {
   const entry = byName.get(event._tag)!
   const record = event as unknown as Record<string, unknown>
-  const omit = options.omit?.[event._tag]
-  const limits = options.limits?.[event._tag]
   const attributes: Array<Attribute> = []
   for (const field of entry.fields) {
     const value = record[field.name]
-    if (value === undefined || omit?.includes(field.name)) continue
+    if (value === undefined || (field.content && options.includeContent === false)) continue
     if (field.type !== "string") {
       attributes.push({ key: field.name, value: value as number | boolean, type: field.type })
       continue
     }
     let text = value as string
     if (field.redact) text = Redact.secrets(text)
-    const limit = limits?.[field.name] ?? field.truncateBytes
+    const limit = (field.content ? options.contentLimitBytes : undefined) ?? field.truncateBytes
     if (limit !== undefined) {
       const cut = Truncate.utf8(text, limit)
       attributes.push({ key: field.name, value: cut.text, type: "string" })

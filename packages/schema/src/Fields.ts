@@ -30,7 +30,8 @@ export const OpenLabel = (maxValues: number) => field(Schema.String, { maxValues
  *
  * @since 0.1.0
  */
-export const Text = (spec: { readonly truncateBytes: number; readonly redact?: boolean }) => field(Schema.String, spec)
+export const Text = (spec: { readonly truncateBytes: number; readonly redact?: boolean; readonly content?: boolean }) =>
+  field(Schema.String, spec)
 
 /**
  * A short identifier (session, bead, agent name): kept whole unless absurdly long.

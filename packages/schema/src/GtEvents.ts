@@ -38,8 +38,8 @@ export const BdCall = make(
     args: Text({ truncateBytes: 1024, redact: true }),
     duration_ms: Milliseconds,
     status: Outcome,
-    stdout: Schema.optionalKey(Text({ truncateBytes: 2048, redact: true })),
-    stderr: Schema.optionalKey(Text({ truncateBytes: 1024, redact: true })),
+    stdout: Schema.optionalKey(Text({ truncateBytes: 2048, redact: true, content: true })),
+    stderr: Schema.optionalKey(Text({ truncateBytes: 1024, redact: true, content: true })),
     error: ErrorMessage
   }
 )

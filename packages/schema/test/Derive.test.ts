@@ -77,19 +77,15 @@ describe("Derive", () => {
     assert.strictEqual(Derive.severity({ _tag: "bd.issue_count", status: "blocked", count: 1 }), "INFO")
   })
 
-  it("options omit fields and replace limits", () => {
-    const record = Derive.logRecord(
-      bdCall,
-      {},
-      {
-        omit: { "bd.call": ["stdout", "stderr"] },
-        limits: { "bd.call": { args: 4 } }
-      }
-    )
-    const keys = record.attributes.map((a) => a.key)
+  it("options leave process output out, or replace its limit (and only its)", () => {
+    const keys = Derive.logRecord(bdCall, {}, { includeContent: false }).attributes.map((a) => a.key)
     assert.notInclude(keys, "stdout")
     assert.notInclude(keys, "stderr")
-    assert.strictEqual(record.attributes.find((a) => a.key === "args")!.value, "list…")
+    assert.include(keys, "args")
+    const limited = Derive.logRecord(bdCall, {}, { contentLimitBytes: 4 }).attributes
+    assert.strictEqual(limited.find((a) => a.key === "stdout")!.value, "éé…")
+    assert.strictEqual(limited.find((a) => a.key === "stderr")!.value, "boom")
+    assert.strictEqual(limited.find((a) => a.key === "args")!.value, "list --json --token=[REDACTED]")
   })
 
   it("ints stay ints", () => {

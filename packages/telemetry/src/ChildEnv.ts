@@ -1,0 +1,128 @@
+/**
+ * The environment gt gives its subprocesses so that they report to the same place under
+ * the same correlation labels: bd (SPEC §3) and Claude Code sessions (SPEC §6). Pure: the
+ * parent environment and the configuration come in as arguments.
+ *
+ * Each function returns only the variables to add; the caller spreads the result over
+ * the parent environment (`{ ...process.env, ...ChildEnv.forBd(...) }`).
+ *
+ * @since 0.1.0
+ */
+import { GtContext } from "@gastown-otel/schema"
+import * as ResourceAttributes from "./ResourceAttributes.ts"
+import * as TelemetryConfig from "./TelemetryConfig.ts"
+
+/**
+ * A parent process environment, such as `process.env`.
+ *
+ * @since 0.1.0
+ */
+export type Environment = Readonly<Record<string, string | undefined>>
+
+/**
+ * What the user opted into for a Claude session (SPEC §6: off unless asked for).
+ *
+ * @since 0.1.0
+ */
+export interface ClaudeOptions {
+  /** Sets `OTEL_LOG_USER_PROMPTS=1`: Claude exports prompt text. */
+  readonly logPrompts?: boolean | undefined
+  /** Sets `OTEL_LOG_TOOL_CONTENT=1`: Claude exports tool input and output. */
+  readonly logToolContent?: boolean | undefined
+}
+
+const resourceAttributes = "OTEL_RESOURCE_ATTRIBUTES"
+const otlpProtocol = "http/protobuf"
+
+// Blank counts as unset, as it does when the configuration is read.
+const isSet = (env: Environment, name: string): boolean => (env[name]?.trim() ?? "") !== ""
+
+// Collects variables, leaving out any the user already set in the parent environment.
+const collector = (parentEnv: Environment) => {
+  const out: Record<string, string> = {}
+  const put = (name: string, value: string | undefined): void => {
+    if (value !== undefined && !isSet(parentEnv, name)) out[name] = value
+  }
+  return { out, put }
+}
+
+const labelRecord = (context: GtContext.GtContext, keys: ReadonlyArray<GtContext.Key>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const key of keys) {
+    const value = context[key]
+    if (value !== undefined) out[key] = value
+  }
+  return out
+}
+
+const allKeys: ReadonlyArray<GtContext.Key> = GtContext.labels.map((label) => label.key)
+
+// The user's attributes are merged with, not replaced by, the labels; with no label to add
+// the variable is left alone rather than re-encoded.
+const withLabels = (parentEnv: Environment, labels: Record<string, string>): Record<string, string> =>
+  Object.keys(labels).length === 0
+    ? {}
+    : { [resourceAttributes]: ResourceAttributes.merge(parentEnv[resourceAttributes], labels) }
+
+/**
+ * The variables for a bd subprocess: bd's endpoints (gt's, unless the user set bd's own
+ * — each variable separately), every gt.* label merged into `OTEL_RESOURCE_ATTRIBUTES`
+ * (bd reads them back as its correlation labels) and `TRACEPARENT` when given. With gt's
+ * telemetry off only the labels are passed, so a bd the user configured separately still
+ * reports under them.
+ *
+ * @since 0.1.0
+ */
+export const forBd = (
+  parentEnv: Environment,
+  config: TelemetryConfig.TelemetryConfig,
+  context: GtContext.GtContext,
+  traceparent?: string | undefined
+): Record<string, string> => {
+  const labels = withLabels(parentEnv, labelRecord(context, allKeys))
+  if (config._tag === "Off") return labels
+  const bd = TelemetryConfig.urlVariables("bd")
+  const { out, put } = collector(parentEnv)
+  put(bd.metrics, config.metricsUrl)
+  put(bd.logs, config.logsUrl)
+  put(bd.traces, config.tracesUrl)
+  // TRACEPARENT names the span of this very call: the parent's value (if any) is stale.
+  if (traceparent !== undefined) out.TRACEPARENT = traceparent
+  return { ...out, ...labels }
+}
+
+/**
+ * The variables for a Claude Code session, exactly SPEC §6: given only when gt's metrics
+ * URL variable is set; Claude's log export only when gt's logs URL variable is set too;
+ * prompt and tool content only on opt-in. A variable the user already set is kept, except
+ * `OTEL_RESOURCE_ATTRIBUTES`, which is merged. Only the metric labels (`gt.role`, `gt.rig`,
+ * `gt.actor`, `gt.agent`) are passed: Claude turns resource attributes into metric labels,
+ * and `gt.session`/`gt.run_id` there would make a series per session (SPEC §3).
+ *
+ * @since 0.1.0
+ */
+export const forClaude = (
+  parentEnv: Environment,
+  config: TelemetryConfig.TelemetryConfig,
+  context: GtContext.GtContext,
+  options: ClaudeOptions = {}
+): Record<string, string> => {
+  if (config._tag === "Off" || !config.configured.metrics) return {}
+  const bd = TelemetryConfig.urlVariables("bd")
+  const { out, put } = collector(parentEnv)
+  put("CLAUDE_CODE_ENABLE_TELEMETRY", "1")
+  put("OTEL_METRICS_EXPORTER", "otlp")
+  put("OTEL_METRIC_EXPORT_INTERVAL", "1000")
+  put("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", config.metricsUrl)
+  put("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", otlpProtocol)
+  put(bd.metrics, config.metricsUrl)
+  put(bd.logs, config.logsUrl)
+  if (config.configured.logs) {
+    put("OTEL_LOGS_EXPORTER", "otlp")
+    put("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", config.logsUrl)
+    put("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", otlpProtocol)
+  }
+  if (options.logPrompts === true) put("OTEL_LOG_USER_PROMPTS", "1")
+  if (options.logToolContent === true) put("OTEL_LOG_TOOL_CONTENT", "1")
+  return { ...out, ...withLabels(parentEnv, labelRecord(context, GtContext.metricKeys)) }
+}

@@ -1,0 +1,243 @@
+/**
+ * The `Telemetry` service: `emit(event)` validates a catalogue event and derives its
+ * metric updates, its log record and a span event, carrying the current gt.* labels.
+ *
+ * @since 0.1.0
+ */
+import { type Catalogue, type Derive, type GtContext, Resource } from "@gastown-otel/schema"
+import { Context, Effect, Layer } from "effect"
+import { hostname } from "node:os"
+import * as TelemetryConfig from "./TelemetryConfig.ts"
+import { CurrentLabels } from "./Labels.ts"
+import { makeEmit, nowUnixNano } from "./internal/Core.ts"
+import { inMemory } from "./internal/Cumulative.ts"
+import type { LogRecord, MetricData } from "./internal/otlp/Model.ts"
+import * as Recorder from "./internal/Recorder.ts"
+
+/**
+ * What the service offers.
+ *
+ * @since 0.1.0
+ */
+export interface Shape {
+  /** Records one event. Never fails: an invalid event is counted and dropped (a defect in strict mode). */
+  readonly emit: (event: Catalogue.Event) => Effect.Effect<void>
+  /** Exports everything recorded so far. Never fails. */
+  readonly flush: Effect.Effect<void>
+}
+
+/**
+ * The service key.
+ *
+ * @since 0.1.0
+ */
+export class Telemetry extends Context.Service<Telemetry, Shape>()("@gastown-otel/telemetry/Telemetry") {}
+
+/**
+ * Records one event with the current service.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * yield* Telemetry.emit({ _tag: "sling", bead: "gt-42", target: "mol/polecats/jana", status: "ok" })
+ * ```
+ */
+export const emit = (event: Catalogue.Event): Effect.Effect<void, never, Telemetry> =>
+  Telemetry.use((t) => t.emit(event))
+
+/**
+ * Exports everything recorded so far.
+ *
+ * @since 0.1.0
+ */
+export const flush: Effect.Effect<void, never, Telemetry> = Telemetry.use((t) => t.flush)
+
+/**
+ * Options of the live exporter.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly metricsUrl: string
+  readonly logsUrl: string
+  /** Spans are exported here (OTLP protobuf) when set. */
+  readonly tracesUrl?: string | undefined
+  /** Resource attributes: service.name, service.version, host.name and the user's own. */
+  readonly resource: Readonly<Record<string, string>>
+  /** Correlation labels set once for everything the process records. */
+  readonly labels?: GtContext.GtContext | undefined
+  readonly headers?:
+    | {
+        readonly metrics?: Readonly<Record<string, string>>
+        readonly logs?: Readonly<Record<string, string>>
+        readonly traces?: Readonly<Record<string, string>>
+      }
+    | undefined
+  readonly derive?: Derive.Options | undefined
+  /** Invalid events are defects instead of counted drops. */
+  readonly strict?: boolean | undefined
+  /** Per-request timeout. Default 10 s (OTEL_EXPORTER_OTLP_TIMEOUT). */
+  readonly timeoutMs?: number | undefined
+  /** The most the final flush may add to the host's exit. Default 1 s. */
+  readonly shutdownTimeoutMs?: number | undefined
+  /** Periodic export for long-running processes; CLIs export once, at exit. */
+  readonly exportIntervalMs?: number | undefined
+}
+
+const labelsLayer = (labels: GtContext.GtContext | undefined) =>
+  labels === undefined ? Layer.empty : Layer.succeed(CurrentLabels, labels)
+
+/**
+ * The live layer: OTLP/HTTP protobuf to VictoriaMetrics and VictoriaLogs, flushed when
+ * the layer's scope closes (normal exit, failure, interruption by SIGINT/SIGTERM under
+ * `NodeRuntime.runMain`), within `shutdownTimeoutMs`.
+ *
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<Telemetry> =>
+  Layer.unwrap(
+    Effect.promise(() => import("./internal/Live.ts")).pipe(
+      Effect.map((live) => live.layer(options).pipe(Layer.provideMerge(labelsLayer(options.labels))))
+    )
+  )
+
+/**
+ * Telemetry off: every call is a no-op and nothing is loaded or opened.
+ *
+ * @since 0.1.0
+ */
+export const layerNoop: Layer.Layer<Telemetry> = Layer.succeed(Telemetry, {
+  emit: () => Effect.void,
+  flush: Effect.void
+})
+
+/**
+ * What the in-memory layer has recorded: the events as emitted, and the OTLP metrics
+ * and log records they derived, as the live layer would export them.
+ *
+ * @since 0.1.0
+ */
+export interface Recorded {
+  readonly events: ReadonlyArray<Catalogue.Event>
+  readonly metrics: ReadonlyArray<MetricData>
+  readonly logs: ReadonlyArray<LogRecord>
+  readonly dropped: ReadonlyMap<Recorder.DropReason, number>
+}
+
+/**
+ * Access to what {@link layerMemory} recorded.
+ *
+ * @since 0.1.0
+ */
+export class TelemetryMemory extends Context.Service<TelemetryMemory, { readonly recorded: Effect.Effect<Recorded> }>()(
+  "@gastown-otel/telemetry/TelemetryMemory"
+) {}
+
+/**
+ * Records everything in memory for tests; `TelemetryMemory.recorded` reads it back.
+ * Strict by default: an invalid event is a defect.
+ *
+ * @since 0.1.0
+ */
+export const layerMemory = (options?: {
+  readonly labels?: GtContext.GtContext | undefined
+  readonly derive?: Derive.Options | undefined
+  readonly strict?: boolean | undefined
+}): Layer.Layer<Telemetry | TelemetryMemory> =>
+  Layer.effectContext(
+    Effect.sync(() => {
+      const recorder = Recorder.make({ derive: options?.derive })
+      const cumulative = inMemory(nowUnixNano())
+      const events: Array<Catalogue.Event> = []
+      const logs: Array<LogRecord> = []
+      const metrics = new Map<string, MetricData>()
+      const collect = Effect.sync(() => {
+        const drained = recorder.drain()
+        logs.push(...drained.logs)
+        for (const m of cumulative.points(drained.series, nowUnixNano())) {
+          const previous = metrics.get(m.name)
+          // Keep the newest point of every series, as a backend would show it.
+          const points = new Map<string, unknown>()
+          for (const p of [...(previous?.points ?? []), ...m.points]) points.set(JSON.stringify(p.attributes), p)
+          metrics.set(m.name, { ...m, points: [...points.values()] } as MetricData)
+        }
+      })
+      const telemetry: Shape = {
+        emit: makeEmit(recorder, { strict: options?.strict ?? true, onEvent: (e) => events.push(e) }),
+        flush: collect
+      }
+      return Context.make(Telemetry, telemetry).pipe(
+        Context.add(TelemetryMemory, {
+          recorded: collect.pipe(
+            Effect.map(() => ({
+              events: [...events],
+              metrics: [...metrics.values()],
+              logs: [...logs],
+              dropped: recorder.dropped()
+            }))
+          )
+        })
+      )
+    })
+  ).pipe(Layer.provideMerge(labelsLayer(options?.labels)))
+
+/**
+ * Options of {@link layerConfig} that the environment does not give.
+ *
+ * @since 0.1.0
+ */
+export interface ConfigOptions {
+  /** The host program's version, sent as `service.version`. */
+  readonly version: string
+  /** A long-running gt process reports as `gastown-daemon` and exports on an interval. */
+  readonly daemon?: boolean | undefined
+  readonly shutdownTimeoutMs?: number | undefined
+}
+
+/**
+ * Options of the live layer from a configuration that turned telemetry on.
+ *
+ * @since 0.1.0
+ */
+export const optionsFromConfig = (config: TelemetryConfig.On, options: ConfigOptions): Options => {
+  const serviceName =
+    options.daemon && config.serviceName === Resource.serviceNames.gt
+      ? Resource.serviceNames.daemon
+      : config.serviceName
+  return {
+    metricsUrl: config.metricsUrl,
+    logsUrl: config.logsUrl,
+    tracesUrl: config.tracesUrl,
+    headers: config.headers,
+    resource: {
+      ...Object.fromEntries(config.resourceAttributes),
+      [Resource.keys.serviceName]: serviceName,
+      [Resource.keys.serviceVersion]: options.version,
+      [Resource.keys.hostName]: hostname()
+    },
+    labels: config.context,
+    derive: { includeContent: config.bdOutput, contentLimitBytes: config.bdContentLimit },
+    strict: config.strict,
+    timeoutMs: config.timeoutMs,
+    shutdownTimeoutMs: options.shutdownTimeoutMs,
+    exportIntervalMs: options.daemon ? 10_000 : undefined
+  }
+}
+
+/**
+ * Reads SPEC §2 from the environment through `Config` and picks the live layer, or the
+ * no-op layer when telemetry is off (no URL set, `OTEL_SDK_DISABLED=true`, or an invalid
+ * value, which is printed once on stderr). The correlation labels are set either way.
+ *
+ * @since 0.1.0
+ */
+export const layerConfig = (program: TelemetryConfig.Program, options: ConfigOptions): Layer.Layer<Telemetry> =>
+  Layer.unwrap(
+    Effect.gen(function* () {
+      const config = yield* TelemetryConfig.orOff(program)
+      if (config._tag === "On") return layer(optionsFromConfig(config, options))
+      // A bad label variable has already been reported by orOff; run unlabelled.
+      const labels = yield* TelemetryConfig.context(program).pipe(Effect.orElseSucceed(() => ({})))
+      return layerNoop.pipe(Layer.provideMerge(labelsLayer(labels)))
+    })
+  )

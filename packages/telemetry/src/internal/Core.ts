@@ -1,0 +1,37 @@
+// The emit path shared by every recording layer: validate, read the fiber's labels and
+// span, record, annotate the span. Synchronous and allocation-light: it runs per event.
+import type { Catalogue, GtContext } from "@gastown-otel/schema"
+import { Context, Effect, Tracer } from "effect"
+import { CurrentLabels } from "../Labels.ts"
+import { InvalidEvent } from "../TelemetryError.ts"
+import type { Recorder } from "./Recorder.ts"
+import { validate } from "./Validate.ts"
+
+/** Wall-clock time in Unix nanoseconds, with sub-millisecond precision. */
+export const nowUnixNano: () => bigint = (() => {
+  const originMs = performance.timeOrigin
+  return () => BigInt(Math.round((originMs + performance.now()) * 1e6))
+})()
+
+export const makeEmit =
+  (recorder: Recorder, options: { readonly strict: boolean; readonly onEvent?: (event: Catalogue.Event) => void }) =>
+  (input: Catalogue.Event): Effect.Effect<void> =>
+    Effect.withFiber((fiber) => {
+      const event = validate(input)
+      if (event instanceof InvalidEvent) {
+        if (options.strict) return Effect.die(event)
+        recorder.drop("invalid_event")
+        return Effect.void
+      }
+      const labels: GtContext.GtContext = fiber.getRef(CurrentLabels)
+      const span = Context.getOption(fiber.context, Tracer.ParentSpan)
+      const parent = span._tag === "Some" ? span.value : undefined
+      const time = nowUnixNano()
+      const record = recorder.record(event, labels, parent, time)
+      // Span events get the same redacted, truncated attributes as the log record.
+      if (parent?._tag === "Span") {
+        parent.event(event._tag, time, Object.fromEntries(record.attributes.map((a) => [a.key, a.value])))
+      }
+      options.onEvent?.(event)
+      return Effect.void
+    })

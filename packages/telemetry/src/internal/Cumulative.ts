@@ -1,0 +1,99 @@
+// Turns drained deltas into OTLP cumulative points. This is where temporality, start
+// times and point values are decided (ours, not an SDK's): the in-memory state here
+// serves one long-lived process; a process-spanning state can replace it.
+import type { Catalogue } from "@gastown-otel/schema"
+import type { HistogramPoint, MetricData, NumberPoint } from "./otlp/Model.ts"
+import type { Series } from "./Recorder.ts"
+
+interface Total {
+  readonly start: bigint
+  value: number
+  count: number
+  sum: number
+  min: number
+  max: number
+  readonly buckets: Array<number>
+}
+
+export interface Cumulative {
+  /** Adds the deltas to the running totals and returns every touched series' point. */
+  readonly points: (deltas: ReadonlyArray<Series>, timeUnixNano: bigint) => ReadonlyArray<MetricData>
+}
+
+export const inMemory = (startUnixNano: bigint): Cumulative => {
+  const totals = new Map<string, Total>()
+  return {
+    points: (deltas, timeUnixNano) => {
+      const byMetric = new Map<Catalogue.Metric, Array<NumberPoint | HistogramPoint>>()
+      for (const s of deltas) {
+        let total = totals.get(s.key)
+        if (total === undefined) {
+          total = {
+            start: startUnixNano,
+            value: 0,
+            count: 0,
+            sum: 0,
+            min: Infinity,
+            max: -Infinity,
+            buckets: s.buckets.map(() => 0)
+          }
+          totals.set(s.key, total)
+        }
+        if (s.metric.kind === "gauge") total.value = s.value
+        else total.value += s.value
+        total.count += s.count
+        total.sum += s.sum
+        total.min = Math.min(total.min, s.min)
+        total.max = Math.max(total.max, s.max)
+        s.buckets.forEach((n, i) => (total.buckets[i]! += n))
+        const list = byMetric.get(s.metric) ?? []
+        byMetric.set(s.metric, list)
+        list.push(
+          s.metric.kind === "histogram"
+            ? {
+                attributes: s.attributes,
+                startTimeUnixNano: total.start,
+                timeUnixNano,
+                count: total.count,
+                sum: total.sum,
+                bucketCounts: [...total.buckets],
+                explicitBounds: s.metric.boundaries ?? [],
+                min: total.min,
+                max: total.max
+              }
+            : {
+                attributes: s.attributes,
+                startTimeUnixNano: s.metric.kind === "gauge" ? timeUnixNano : total.start,
+                timeUnixNano,
+                value: total.value,
+                isInt: s.metric.valueType === "int"
+              }
+        )
+      }
+      return [...byMetric].map(([m, points]) => toMetricData(m, points))
+    }
+  }
+}
+
+export const toMetricData = (m: Catalogue.Metric, points: ReadonlyArray<NumberPoint | HistogramPoint>): MetricData => {
+  const common = { name: m.name, description: m.description, unit: m.unit }
+  switch (m.kind) {
+    case "counter":
+      return {
+        kind: "sum",
+        ...common,
+        monotonic: true,
+        temporality: "cumulative",
+        points: points as ReadonlyArray<NumberPoint>
+      }
+    case "gauge":
+      return { kind: "gauge", ...common, points: points as ReadonlyArray<NumberPoint> }
+    case "histogram":
+      return {
+        kind: "histogram",
+        ...common,
+        temporality: "cumulative",
+        points: points as ReadonlyArray<HistogramPoint>
+      }
+  }
+}

@@ -1,0 +1,171 @@
+// The in-process half of the pipeline: turns validated events into metric deltas and
+// log records, bounded in memory. Exporters drain it; nothing here does I/O.
+import { type Catalogue, Derive, GtContext } from "@gastown-otel/schema"
+import type { Tracer } from "effect"
+import type { KeyValue, LogRecord } from "./otlp/Model.ts"
+
+/** One label set of one metric, with what happened to it since the last drain. */
+export interface Series {
+  readonly key: string
+  readonly metric: Catalogue.Metric
+  readonly attributes: ReadonlyArray<KeyValue>
+  /** Counter: sum of increments; gauge: last value. */
+  value: number
+  /** Histogram deltas. */
+  count: number
+  sum: number
+  min: number
+  max: number
+  readonly buckets: Array<number>
+  dirty: boolean
+}
+
+/** Why something recorded was not kept. */
+export type DropReason = "log_buffer_full" | "series_limit" | "invalid_event"
+
+export interface Limits {
+  /** Log records buffered between drains; the oldest are dropped past it. */
+  readonly maxLogRecords: number
+  /** Distinct label sets across all metrics. */
+  readonly maxSeries: number
+}
+
+export const defaultLimits: Limits = { maxLogRecords: 10_000, maxSeries: 2_000 }
+
+const severityNumber = { INFO: 9, ERROR: 17 } as const
+
+const toKeyValue = (a: Derive.Attribute): KeyValue => {
+  switch (a.type) {
+    case "int":
+      return { key: a.key, value: { int: a.value as number } }
+    case "double":
+      return { key: a.key, value: { double: a.value as number } }
+    case "boolean":
+      return { key: a.key, value: { bool: a.value as boolean } }
+    default:
+      return { key: a.key, value: { string: a.value as string } }
+  }
+}
+
+const bucketIndex = (bounds: ReadonlyArray<number>, value: number): number => {
+  // OTLP explicit buckets are upper-inclusive: (bounds[i-1], bounds[i]].
+  let i = 0
+  while (i < bounds.length && value > bounds[i]!) i++
+  return i
+}
+
+export interface Recorder {
+  readonly record: (
+    event: Catalogue.Event,
+    context: GtContext.GtContext,
+    span: Tracer.AnySpan | undefined,
+    timeUnixNano: bigint
+  ) => Derive.LogRecord
+  /** Takes the dirty series (resetting their deltas) and the buffered log records. */
+  readonly drain: () => { readonly series: ReadonlyArray<Series>; readonly logs: ReadonlyArray<LogRecord> }
+  readonly drop: (reason: DropReason, count?: number) => void
+  /** Drops counted since the process started, by reason. */
+  readonly dropped: () => ReadonlyMap<DropReason, number>
+}
+
+export const make = (options: { readonly derive?: Derive.Options | undefined; readonly limits?: Limits }): Recorder => {
+  const limits = options.limits ?? defaultLimits
+  const series = new Map<string, Series>()
+  let logs: Array<LogRecord> = []
+  const dropped = new Map<DropReason, number>()
+  const drop = (reason: DropReason, count = 1) => dropped.set(reason, (dropped.get(reason) ?? 0) + count)
+
+  const seriesFor = (update: Derive.MetricUpdate): Series | undefined => {
+    const key = `${update.metric.name}\u0000${update.labelValues.join("\u0000")}`
+    let s = series.get(key)
+    if (s !== undefined) return s
+    if (series.size >= limits.maxSeries) return undefined
+    s = {
+      key,
+      metric: update.metric,
+      attributes: update.metric.labelKeys.flatMap((k, i) =>
+        update.labelValues[i] === "" ? [] : [{ key: k, value: { string: update.labelValues[i]! } }]
+      ),
+      value: 0,
+      count: 0,
+      sum: 0,
+      min: Infinity,
+      max: -Infinity,
+      buckets:
+        update.metric.kind === "histogram"
+          ? Array.from({ length: (update.metric.boundaries ?? []).length + 1 }, () => 0)
+          : [],
+      dirty: false
+    }
+    series.set(key, s)
+    return s
+  }
+
+  const record: Recorder["record"] = (event, context, span, timeUnixNano) => {
+    for (const update of Derive.metricUpdates(event, context)) {
+      const s = seriesFor(update)
+      if (s === undefined) {
+        drop("series_limit")
+        continue
+      }
+      s.dirty = true
+      switch (update.metric.kind) {
+        case "counter":
+          s.value += update.value
+          break
+        case "gauge":
+          s.value = update.value
+          break
+        case "histogram":
+          s.count++
+          s.sum += update.value
+          if (update.value < s.min) s.min = update.value
+          if (update.value > s.max) s.max = update.value
+          s.buckets[bucketIndex(update.metric.boundaries ?? [], update.value)]!++
+      }
+    }
+    const derived = Derive.logRecord(event, context, options.derive)
+    if (logs.length >= limits.maxLogRecords) {
+      logs.shift()
+      drop("log_buffer_full")
+    }
+    logs.push({
+      timeUnixNano,
+      observedTimeUnixNano: timeUnixNano,
+      severityNumber: severityNumber[derived.severity],
+      severityText: derived.severity,
+      body: derived.body,
+      attributes: derived.attributes.map(toKeyValue),
+      traceId: span?.traceId,
+      spanId: span?.spanId,
+      flags: span === undefined ? undefined : span.sampled ? 1 : 0
+    })
+    return derived
+  }
+
+  const drain: Recorder["drain"] = () => {
+    const dirty = [...series.values()].filter((s) => s.dirty)
+    const out = dirty.map((s) => ({ ...s, buckets: [...s.buckets] }))
+    for (const s of dirty) {
+      s.dirty = false
+      if (s.metric.kind !== "gauge") s.value = 0
+      s.count = 0
+      s.sum = 0
+      s.min = Infinity
+      s.max = -Infinity
+      s.buckets.fill(0)
+    }
+    const taken = logs
+    logs = []
+    return { series: out, logs: taken }
+  }
+
+  return { record, drain, drop, dropped: () => dropped }
+}
+
+/** The correlation labels that are set, as attributes (resource, spans). */
+export const contextAttributes = (context: GtContext.GtContext): ReadonlyArray<KeyValue> =>
+  GtContext.labels.flatMap((l) => {
+    const value = context[l.key]
+    return value === undefined ? [] : [{ key: l.key, value: { string: value } }]
+  })

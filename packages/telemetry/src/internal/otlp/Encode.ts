@@ -1,0 +1,324 @@
+/**
+ * Hand-rolled OTLP/HTTP protobuf encoding of metrics and logs export requests, straight from the plain model
+ * data into one reused buffer. Field numbers follow opentelemetry-proto (common, resource, metrics,
+ * logs and the collector services). Proto3 defaults (empty strings, zero scalars) are left out, as a canonical
+ * encoder would; oneof and `optional` fields are always written because their presence carries meaning.
+ *
+ * @since 0.1.0
+ */
+import type {
+  AnyValue,
+  HistogramPoint,
+  KeyValue,
+  LogRecord,
+  MetricData,
+  NumberPoint,
+  ResourceLogs,
+  ResourceMetrics,
+  Scope,
+  Temporality
+} from "./Model.ts"
+import * as P from "./Protobuf.ts"
+
+// A tag is (field number << 3) | wire type. Every field here is numbered below 16, so every tag is one byte.
+const VARINT = 0
+const I64 = 1
+const LEN = 2
+const I32 = 5
+const tag = (field: number, wire: number): number => (field << 3) | wire
+
+// Shared by ExportMetricsServiceRequest.resource_metrics, ExportLogsServiceRequest.resource_logs,
+// Resource*.resource, Scope*.scope, Gauge/Sum/Histogram.data_points, KeyValue.key, AnyValue.string_value, ...
+const F1_LEN = tag(1, LEN)
+const F2_LEN = tag(2, LEN)
+
+const AnyValueTag = {
+  string: tag(1, LEN),
+  bool: tag(2, VARINT),
+  int: tag(3, VARINT),
+  double: tag(4, I64)
+} as const
+
+const MetricTag = {
+  name: tag(1, LEN),
+  description: tag(2, LEN),
+  unit: tag(3, LEN),
+  gauge: tag(5, LEN),
+  sum: tag(7, LEN),
+  histogram: tag(9, LEN)
+} as const
+
+// Sum and Histogram share these: data_points = 1, aggregation_temporality = 2; Sum adds is_monotonic = 3.
+const AggregationTag = {
+  dataPoints: tag(1, LEN),
+  temporality: tag(2, VARINT),
+  monotonic: tag(3, VARINT)
+} as const
+
+const NumberPointTag = {
+  startTime: tag(2, I64),
+  time: tag(3, I64),
+  asDouble: tag(4, I64),
+  asInt: tag(6, I64),
+  attributes: tag(7, LEN)
+} as const
+
+const HistogramPointTag = {
+  startTime: tag(2, I64),
+  time: tag(3, I64),
+  count: tag(4, I64),
+  sum: tag(5, I64),
+  bucketCounts: tag(6, LEN),
+  explicitBounds: tag(7, LEN),
+  attributes: tag(9, LEN),
+  min: tag(11, I64),
+  max: tag(12, I64)
+} as const
+
+const LogRecordTag = {
+  time: tag(1, I64),
+  severityNumber: tag(2, VARINT),
+  severityText: tag(3, LEN),
+  body: tag(5, LEN),
+  attributes: tag(6, LEN),
+  flags: tag(8, I32),
+  traceId: tag(9, LEN),
+  spanId: tag(10, LEN),
+  observedTime: tag(11, I64)
+} as const
+
+// AggregationTemporality enum: DELTA = 1, CUMULATIVE = 2.
+const temporalityValue = (t: Temporality): number => (t === "delta" ? 1 : 2)
+
+// One scratch writer for the module: encoding is synchronous, so calls cannot interleave, and reuse saves
+// growing a fresh buffer per request. `finish` hands back a copy.
+const w = P.make(16 * 1024)
+// A rare huge request should not pin its buffer for the life of the process.
+const RETAIN_LIMIT = 1024 * 1024
+
+const finish = (): Uint8Array => {
+  const out = P.finish(w)
+  if (w.buf.length > RETAIN_LIMIT) {
+    const fresh = P.make(16 * 1024)
+    w.buf = fresh.buf
+    w.view = fresh.view
+  }
+  P.reset(w)
+  return out
+}
+
+const stringField = (fieldTag: number, s: string): void => {
+  if (s.length === 0) return
+  P.uint32(w, fieldTag)
+  P.string(w, s)
+}
+
+const anyValue = (fieldTag: number, v: AnyValue): void => {
+  const at = P.fork(w, fieldTag)
+  if ("string" in v) {
+    P.uint32(w, AnyValueTag.string)
+    P.string(w, v.string)
+  } else if ("int" in v) {
+    P.uint32(w, AnyValueTag.int)
+    P.int64(w, v.int)
+  } else if ("double" in v) {
+    P.uint32(w, AnyValueTag.double)
+    P.double(w, v.double)
+  } else {
+    P.uint32(w, AnyValueTag.bool)
+    P.uint32(w, v.bool ? 1 : 0)
+  }
+  P.ldelim(w, at)
+}
+
+const attributes = (fieldTag: number, kvs: ReadonlyArray<KeyValue>): void => {
+  for (let i = 0; i < kvs.length; i++) {
+    const kv = kvs[i]!
+    const at = P.fork(w, fieldTag)
+    stringField(F1_LEN, kv.key)
+    anyValue(F2_LEN, kv.value)
+    P.ldelim(w, at)
+  }
+}
+
+// Resource.attributes = 1; the resource itself is field 1 of both ResourceMetrics and ResourceLogs.
+const resource = (kvs: ReadonlyArray<KeyValue>): void => {
+  const at = P.fork(w, F1_LEN)
+  attributes(F1_LEN, kvs)
+  P.ldelim(w, at)
+}
+
+// InstrumentationScope name = 1, version = 2; the scope is field 1 of both ScopeMetrics and ScopeLogs.
+const scope = (s: Scope): void => {
+  const at = P.fork(w, F1_LEN)
+  stringField(F1_LEN, s.name)
+  stringField(F2_LEN, s.version)
+  P.ldelim(w, at)
+}
+
+const timestamp = (fieldTag: number, nanos: bigint): void => {
+  if (nanos === 0n) return
+  P.uint32(w, fieldTag)
+  P.fixed64Big(w, nanos)
+}
+
+const numberPoints = (points: ReadonlyArray<NumberPoint>): void => {
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!
+    const at = P.fork(w, AggregationTag.dataPoints)
+    timestamp(NumberPointTag.startTime, p.startTimeUnixNano)
+    timestamp(NumberPointTag.time, p.timeUnixNano)
+    if (p.isInt) {
+      P.uint32(w, NumberPointTag.asInt)
+      P.fixed64(w, p.value)
+    } else {
+      P.uint32(w, NumberPointTag.asDouble)
+      P.double(w, p.value)
+    }
+    attributes(NumberPointTag.attributes, p.attributes)
+    P.ldelim(w, at)
+  }
+}
+
+const histogramPoint = (p: HistogramPoint): void => {
+  const at = P.fork(w, AggregationTag.dataPoints)
+  timestamp(HistogramPointTag.startTime, p.startTimeUnixNano)
+  timestamp(HistogramPointTag.time, p.timeUnixNano)
+  if (p.count !== 0) {
+    P.uint32(w, HistogramPointTag.count)
+    P.fixed64(w, p.count)
+  }
+  // `optional double sum`: written even when zero, since absence means "sum unknown".
+  P.uint32(w, HistogramPointTag.sum)
+  P.double(w, p.sum)
+  const counts = p.bucketCounts
+  if (counts.length > 0) {
+    P.uint32(w, HistogramPointTag.bucketCounts)
+    P.uint32(w, counts.length * 8)
+    for (let i = 0; i < counts.length; i++) P.fixed64(w, counts[i]!)
+  }
+  const bounds = p.explicitBounds
+  if (bounds.length > 0) {
+    P.uint32(w, HistogramPointTag.explicitBounds)
+    P.uint32(w, bounds.length * 8)
+    for (let i = 0; i < bounds.length; i++) P.double(w, bounds[i]!)
+  }
+  attributes(HistogramPointTag.attributes, p.attributes)
+  if (p.min !== undefined) {
+    P.uint32(w, HistogramPointTag.min)
+    P.double(w, p.min)
+  }
+  if (p.max !== undefined) {
+    P.uint32(w, HistogramPointTag.max)
+    P.double(w, p.max)
+  }
+  P.ldelim(w, at)
+}
+
+const metric = (m: MetricData): void => {
+  // ScopeMetrics.metrics = 2
+  const at = P.fork(w, F2_LEN)
+  stringField(MetricTag.name, m.name)
+  stringField(MetricTag.description, m.description)
+  stringField(MetricTag.unit, m.unit)
+  switch (m.kind) {
+    case "gauge": {
+      const data = P.fork(w, MetricTag.gauge)
+      numberPoints(m.points)
+      P.ldelim(w, data)
+      break
+    }
+    case "sum": {
+      const data = P.fork(w, MetricTag.sum)
+      numberPoints(m.points)
+      P.uint32(w, AggregationTag.temporality)
+      P.uint32(w, temporalityValue(m.temporality))
+      if (m.monotonic) {
+        P.uint32(w, AggregationTag.monotonic)
+        P.uint32(w, 1)
+      }
+      P.ldelim(w, data)
+      break
+    }
+    case "histogram": {
+      const data = P.fork(w, MetricTag.histogram)
+      for (let i = 0; i < m.points.length; i++) histogramPoint(m.points[i]!)
+      P.uint32(w, AggregationTag.temporality)
+      P.uint32(w, temporalityValue(m.temporality))
+      P.ldelim(w, data)
+      break
+    }
+  }
+  P.ldelim(w, at)
+}
+
+/**
+ * Encodes an `opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest`, one `ResourceMetrics` with one
+ * `ScopeMetrics` per batch.
+ *
+ * @since 0.1.0
+ */
+export const metricsRequest = (batches: ReadonlyArray<ResourceMetrics>): Uint8Array => {
+  P.reset(w)
+  for (let i = 0; i < batches.length; i++) {
+    const batch = batches[i]!
+    // ExportMetricsServiceRequest.resource_metrics = 1
+    const rm = P.fork(w, F1_LEN)
+    resource(batch.resource)
+    // ResourceMetrics.scope_metrics = 2
+    const sm = P.fork(w, F2_LEN)
+    scope(batch.scope)
+    for (let j = 0; j < batch.metrics.length; j++) metric(batch.metrics[j]!)
+    P.ldelim(w, sm)
+    P.ldelim(w, rm)
+  }
+  return finish()
+}
+
+const logRecord = (r: LogRecord): void => {
+  // ScopeLogs.log_records = 2
+  const at = P.fork(w, F2_LEN)
+  timestamp(LogRecordTag.time, r.timeUnixNano)
+  if (r.severityNumber !== 0) {
+    P.uint32(w, LogRecordTag.severityNumber)
+    P.uint32(w, r.severityNumber)
+  }
+  stringField(LogRecordTag.severityText, r.severityText)
+  // The body is an AnyValue holding string_value; written inline to spare an object per record.
+  const body = P.fork(w, LogRecordTag.body)
+  P.uint32(w, AnyValueTag.string)
+  P.string(w, r.body)
+  P.ldelim(w, body)
+  attributes(LogRecordTag.attributes, r.attributes)
+  if (r.flags !== undefined && r.flags !== 0) {
+    P.uint32(w, LogRecordTag.flags)
+    P.fixed32(w, r.flags)
+  }
+  if (r.traceId !== undefined) P.hexBytes(w, LogRecordTag.traceId, r.traceId, 16)
+  if (r.spanId !== undefined) P.hexBytes(w, LogRecordTag.spanId, r.spanId, 8)
+  timestamp(LogRecordTag.observedTime, r.observedTimeUnixNano)
+  P.ldelim(w, at)
+}
+
+/**
+ * Encodes an `opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest`, one `ResourceLogs` with one
+ * `ScopeLogs` per batch.
+ *
+ * @since 0.1.0
+ */
+export const logsRequest = (batches: ReadonlyArray<ResourceLogs>): Uint8Array => {
+  P.reset(w)
+  for (let i = 0; i < batches.length; i++) {
+    const batch = batches[i]!
+    // ExportLogsServiceRequest.resource_logs = 1
+    const rl = P.fork(w, F1_LEN)
+    resource(batch.resource)
+    // ResourceLogs.scope_logs = 2
+    const sl = P.fork(w, F2_LEN)
+    scope(batch.scope)
+    for (let j = 0; j < batch.records.length; j++) logRecord(batch.records[j]!)
+    P.ldelim(w, sl)
+    P.ldelim(w, rl)
+  }
+  return finish()
+}

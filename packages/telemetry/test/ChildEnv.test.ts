@@ -1,0 +1,166 @@
+import { assert, describe, it } from "@effect/vitest"
+import type { GtContext } from "@gastown-otel/schema"
+import * as ChildEnv from "../src/ChildEnv.ts"
+import * as ResourceAttributes from "../src/ResourceAttributes.ts"
+import type * as TelemetryConfig from "../src/TelemetryConfig.ts"
+
+const metricsUrl = "http://vm:8428/opentelemetry/api/v1/push"
+const logsUrl = "http://vl:9428/insert/opentelemetry/v1/logs"
+const defaultLogsUrl = "http://localhost:9428/insert/opentelemetry/v1/logs"
+
+const on = (overrides: Partial<TelemetryConfig.On> = {}): TelemetryConfig.On => ({
+  _tag: "On",
+  program: "gt",
+  metricsUrl,
+  logsUrl,
+  configured: { metrics: true, logs: true },
+  headers: { metrics: {}, logs: {}, traces: {} },
+  timeoutMs: 10_000,
+  serviceName: "gastown",
+  resourceAttributes: [],
+  context: {},
+  bdOutput: true,
+  strict: false,
+  ...overrides
+})
+
+const metricsOnly = on({ logsUrl: defaultLogsUrl, configured: { metrics: true, logs: false } })
+const logsOnly = on({ configured: { metrics: false, logs: true } })
+const off: TelemetryConfig.Off = { _tag: "Off", reason: "not-configured" }
+
+const context: GtContext.GtContext = {
+  "gt.role": "mol/polecats/jana",
+  "gt.rig": "mol",
+  "gt.agent": "jana",
+  "gt.session": "s-1",
+  "gt.run_id": "r-1"
+}
+const metricLabels = "gt.role=mol/polecats/jana,gt.rig=mol,gt.agent=jana"
+const allLabels = `${metricLabels},gt.session=s-1,gt.run_id=r-1`
+const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+
+describe("ChildEnv.forBd", () => {
+  it("passes gt's endpoints, every label and the traceparent", () => {
+    assert.deepStrictEqual(ChildEnv.forBd({}, on(), context, traceparent), {
+      BD_OTEL_METRICS_URL: metricsUrl,
+      BD_OTEL_LOGS_URL: logsUrl,
+      OTEL_RESOURCE_ATTRIBUTES: allLabels,
+      TRACEPARENT: traceparent
+    })
+  })
+
+  it("metrics only: bd's logs go to the default logs URL, as gt's do; traces URL when gt has one", () => {
+    assert.deepStrictEqual(ChildEnv.forBd({}, { ...metricsOnly, tracesUrl: "http://t/v1/traces" }, {}), {
+      BD_OTEL_METRICS_URL: metricsUrl,
+      BD_OTEL_LOGS_URL: defaultLogsUrl,
+      BD_OTEL_TRACES_URL: "http://t/v1/traces"
+    })
+  })
+
+  it("keeps the user's own bd endpoints, each separately; a blank one counts as unset", () => {
+    assert.deepStrictEqual(ChildEnv.forBd({ BD_OTEL_METRICS_URL: "http://mine/m", BD_OTEL_LOGS_URL: " " }, on(), {}), {
+      BD_OTEL_LOGS_URL: logsUrl
+    })
+  })
+
+  it("merges labels into existing attributes, escaped, labels winning", () => {
+    const hostile: GtContext.GtContext = { "gt.rig": "a,b=c%d e", "gt.role": "x" }
+    const env = ChildEnv.forBd({ OTEL_RESOURCE_ATTRIBUTES: "team=blue,gt.rig=old" }, on(), hostile)
+    assert.deepStrictEqual(ResourceAttributes.parse(env.OTEL_RESOURCE_ATTRIBUTES!), [
+      ["team", "blue"],
+      ["gt.rig", "a,b=c%d e"],
+      ["gt.role", "x"]
+    ])
+    assert.strictEqual(env.OTEL_RESOURCE_ATTRIBUTES, "team=blue,gt.rig=a%2Cb%3Dc%25d%20e,gt.role=x")
+  })
+
+  it("telemetry off: only the labels, nothing when there are none", () => {
+    assert.deepStrictEqual(ChildEnv.forBd({}, off, context, traceparent), { OTEL_RESOURCE_ATTRIBUTES: allLabels })
+    assert.deepStrictEqual(ChildEnv.forBd({ OTEL_RESOURCE_ATTRIBUTES: "a=b c" }, off, {}), {})
+  })
+})
+
+describe("ChildEnv.forClaude", () => {
+  const metricsVariables = {
+    CLAUDE_CODE_ENABLE_TELEMETRY: "1",
+    OTEL_METRICS_EXPORTER: "otlp",
+    OTEL_METRIC_EXPORT_INTERVAL: "1000",
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: metricsUrl,
+    OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: "http/protobuf"
+  }
+  const logsVariables = {
+    OTEL_LOGS_EXPORTER: "otlp",
+    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: logsUrl,
+    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/protobuf"
+  }
+
+  it("metrics URL only: Claude metrics, bd endpoints, metric labels", () => {
+    assert.deepStrictEqual(ChildEnv.forClaude({}, metricsOnly, context), {
+      ...metricsVariables,
+      BD_OTEL_METRICS_URL: metricsUrl,
+      BD_OTEL_LOGS_URL: defaultLogsUrl,
+      OTEL_RESOURCE_ATTRIBUTES: metricLabels
+    })
+  })
+
+  it("metrics and logs URLs: Claude logs too", () => {
+    assert.deepStrictEqual(ChildEnv.forClaude({}, on(), context), {
+      ...metricsVariables,
+      BD_OTEL_METRICS_URL: metricsUrl,
+      BD_OTEL_LOGS_URL: logsUrl,
+      ...logsVariables,
+      OTEL_RESOURCE_ATTRIBUTES: metricLabels
+    })
+  })
+
+  it("prompt and tool content only on opt-in", () => {
+    const base = { ...metricsVariables, BD_OTEL_METRICS_URL: metricsUrl, BD_OTEL_LOGS_URL: logsUrl, ...logsVariables }
+    assert.deepStrictEqual(ChildEnv.forClaude({}, on(), {}, { logPrompts: true, logToolContent: true }), {
+      ...base,
+      OTEL_LOG_USER_PROMPTS: "1",
+      OTEL_LOG_TOOL_CONTENT: "1"
+    })
+    assert.deepStrictEqual(ChildEnv.forClaude({}, on(), {}, { logPrompts: true }), {
+      ...base,
+      OTEL_LOG_USER_PROMPTS: "1"
+    })
+    assert.deepStrictEqual(ChildEnv.forClaude({}, on(), {}, { logPrompts: false, logToolContent: false }), base)
+  })
+
+  it("keeps every value the user already set; merges the attributes", () => {
+    const parentEnv = {
+      CLAUDE_CODE_ENABLE_TELEMETRY: "0",
+      OTEL_METRICS_EXPORTER: "console",
+      OTEL_METRIC_EXPORT_INTERVAL: "60000",
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: "http://mine/m",
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: "grpc",
+      BD_OTEL_METRICS_URL: "http://mine/bd-m",
+      BD_OTEL_LOGS_URL: "http://mine/bd-l",
+      OTEL_LOGS_EXPORTER: "none",
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://mine/l",
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/json",
+      OTEL_LOG_USER_PROMPTS: "0",
+      OTEL_LOG_TOOL_CONTENT: "0",
+      OTEL_RESOURCE_ATTRIBUTES: "team=a%20b,gt.rig=old"
+    }
+    assert.deepStrictEqual(
+      ChildEnv.forClaude(parentEnv, on(), { "gt.rig": "new, =%" }, { logPrompts: true, logToolContent: true }),
+      { OTEL_RESOURCE_ATTRIBUTES: "team=a%20b,gt.rig=new%2C%20%3D%25" }
+    )
+  })
+
+  it("labels with , = % and spaces survive the round trip", () => {
+    const hostile: GtContext.GtContext = { "gt.role": "a=b,c", "gt.actor": " 100% sure ", "gt.session": "not passed" }
+    const env = ChildEnv.forClaude({ OTEL_RESOURCE_ATTRIBUTES: "x=1" }, on(), hostile)
+    assert.deepStrictEqual(ResourceAttributes.parse(env.OTEL_RESOURCE_ATTRIBUTES!), [
+      ["x", "1"],
+      ["gt.role", "a=b,c"],
+      ["gt.actor", " 100% sure "]
+    ])
+  })
+
+  it("nothing when telemetry is off or gt's metrics URL was not set", () => {
+    assert.deepStrictEqual(ChildEnv.forClaude({}, off, context, { logPrompts: true }), {})
+    assert.deepStrictEqual(ChildEnv.forClaude({}, logsOnly, context), {})
+  })
+})
