@@ -25,7 +25,9 @@ const program = Effect.gen(function* () {
     )
     console.log("event   ", JSON.stringify(value))
     for (const update of Derive.metricUpdates(value, context)) {
-      const labels = update.metric.labelKeys.map((k, i) => `${k}="${update.labelValues[i]}"`).join(",")
+      const labels = update.metric.labelKeys
+        .flatMap((k, i) => (update.labelValues[i] === undefined ? [] : [`${k}="${update.labelValues[i]}"`]))
+        .join(",")
       const verb = update.metric.kind === "counter" ? "+=" : update.metric.kind === "gauge" ? "=" : "observe"
       console.log("metric  ", `${update.metric.name}{${labels}} ${verb} ${update.value}`)
     }

@@ -40,13 +40,14 @@ export interface LogRecord {
 
 /**
  * One metric update: `value` added to a counter, recorded in a histogram or set on a
- * gauge, for the label values given in `metric.labelKeys` order.
+ * gauge, for the label values given in `metric.labelKeys` order (`undefined`: a
+ * correlation label that is not set).
  *
  * @since 0.1.0
  */
 export interface MetricUpdate {
   readonly metric: Metric
-  readonly labelValues: ReadonlyArray<string>
+  readonly labelValues: ReadonlyArray<string | undefined>
   readonly value: number
 }
 
@@ -73,7 +74,7 @@ const labelValue = (value: unknown): string => (typeof value === "string" ? valu
  */
 export const metricUpdates = (event: Event, context: GtContext.GtContext): ReadonlyArray<MetricUpdate> => {
   const record = event as unknown as Record<string, unknown>
-  const correlation = GtContext.metricKeys.map((key) => context[key] ?? "")
+  const correlation = GtContext.metricKeys.map((key) => context[key])
   return (metricsByEvent.get(event._tag) ?? []).map((metric) => ({
     metric,
     labelValues: [...correlation, ...metric.labels.map((field) => labelValue(record[field]))],

@@ -22,7 +22,7 @@ export const Outcome = field(Schema.Literals(["ok", "error"]), { outcome: true }
  *
  * @since 0.1.0
  */
-export const OpenLabel = (maxValues: number) => field(Schema.String, { maxValues })
+export const OpenLabel = (maxValues: number) => field(Schema.NonEmptyString, { maxValues })
 
 /**
  * Free text exported on log records only, cut to `truncateBytes` UTF-8 bytes and

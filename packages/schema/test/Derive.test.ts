@@ -19,8 +19,8 @@ describe("Derive", () => {
     assert.deepStrictEqual(
       updates.map((u) => [u.metric.name, u.metric.kind, u.labelValues, u.value]),
       [
-        ["gastown_bd_calls_total", "counter", ["mol/witness", "mol", "", "", "list", "error"], 1],
-        ["gastown_bd_duration_ms", "histogram", ["mol/witness", "mol", "", "", "list", "error"], 12.5]
+        ["gastown_bd_calls_total", "counter", ["mol/witness", "mol", undefined, undefined, "list", "error"], 1],
+        ["gastown_bd_duration_ms", "histogram", ["mol/witness", "mol", undefined, undefined, "list", "error"], 12.5]
       ]
     )
     assert.deepStrictEqual(updates[0]!.metric.labelKeys, [

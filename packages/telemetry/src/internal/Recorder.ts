@@ -83,9 +83,10 @@ export const make = (options: { readonly derive?: Derive.Options | undefined; re
     s = {
       key,
       metric: update.metric,
-      attributes: update.metric.labelKeys.flatMap((k, i) =>
-        update.labelValues[i] === "" ? [] : [{ key: k, value: { string: update.labelValues[i]! } }]
-      ),
+      attributes: update.metric.labelKeys.flatMap((k, i) => {
+        const value = update.labelValues[i]
+        return value === undefined ? [] : [{ key: k, value: { string: value } }]
+      }),
       value: 0,
       count: 0,
       sum: 0,

@@ -95,6 +95,7 @@ export interface DecodedNumberPoint {
   readonly timeUnixNano?: string
   readonly asDouble?: number
   readonly asInt?: string
+  readonly exemplars: ReadonlyArray<unknown>
   readonly flags?: number
 }
 
@@ -111,6 +112,7 @@ export interface DecodedHistogramPoint {
   readonly sum?: number
   readonly bucketCounts: ReadonlyArray<string>
   readonly explicitBounds: ReadonlyArray<number>
+  readonly exemplars: ReadonlyArray<unknown>
   readonly flags?: number
   readonly min?: number
   readonly max?: number
@@ -298,19 +300,26 @@ export const typeOf = (value: DecodedAnyValue | undefined): "string" | "int" | "
   return undefined
 }
 
+// Object.fromEntries defines own properties, so a key such as "__proto__" is kept rather than hitting the setter.
+const ownRecord = <A>(
+  kvs: ReadonlyArray<DecodedKeyValue>,
+  f: (value: DecodedAnyValue | undefined) => A | undefined
+): Record<string, A> => {
+  const entries: Array<[string, A]> = []
+  for (const kv of kvs) {
+    const a = f(kv.value)
+    if (a !== undefined) entries.push([kv.key ?? "", a])
+  }
+  return Object.fromEntries(entries)
+}
+
 /**
  * A decoded attribute list as a `{ key: value }` record (see {@link valueOf}); non-scalar values are skipped.
  *
  * @since 0.1.0
  */
-export const attributesOf = (kvs: ReadonlyArray<DecodedKeyValue>): Record<string, string | number | boolean> => {
-  const out: Record<string, string | number | boolean> = {}
-  for (const kv of kvs) {
-    const v = valueOf(kv.value)
-    if (v !== undefined) out[kv.key ?? ""] = v
-  }
-  return out
-}
+export const attributesOf = (kvs: ReadonlyArray<DecodedKeyValue>): Record<string, string | number | boolean> =>
+  ownRecord(kvs, valueOf)
 
 /**
  * A decoded attribute list as a `{ key: type }` record, to check that types survived (an int is not a double).
@@ -319,11 +328,4 @@ export const attributesOf = (kvs: ReadonlyArray<DecodedKeyValue>): Record<string
  */
 export const attributeTypes = (
   kvs: ReadonlyArray<DecodedKeyValue>
-): Record<string, "string" | "int" | "double" | "bool"> => {
-  const out: Record<string, "string" | "int" | "double" | "bool"> = {}
-  for (const kv of kvs) {
-    const t = typeOf(kv.value)
-    if (t !== undefined) out[kv.key ?? ""] = t
-  }
-  return out
-}
+): Record<string, "string" | "int" | "double" | "bool"> => ownRecord(kvs, typeOf)
