@@ -73,8 +73,8 @@ describe("Telemetry.layer on the wire", () => {
       })
       const sent = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics)
       assert.deepStrictEqual(
-        sent.map((m) => m.name).sort(),
-        Catalogue.metrics.map((m) => m.name).sort(),
+        sent.map((m) => m.name).toSorted(),
+        Catalogue.metrics.map((m) => m.name).toSorted(),
         "one metric per catalogue metric"
       )
       for (const spec of Catalogue.metrics) {
