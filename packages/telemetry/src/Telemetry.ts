@@ -182,6 +182,17 @@ export const layerMemory = (options?: {
   ).pipe(Layer.provideMerge(labelsLayer(options?.labels)))
 
 /**
+ * The configuration {@link layerConfig} read, for code that passes telemetry on to
+ * child processes (`ChildEnv.forBd`, `ChildEnv.forClaude`). Off unless a layer set it.
+ *
+ * @since 0.1.0
+ */
+export const ActiveConfig = Context.Reference<TelemetryConfig.TelemetryConfig>(
+  "@gastown-otel/telemetry/ActiveConfig",
+  { defaultValue: () => ({ _tag: "Off", reason: "not-configured" }) }
+)
+
+/**
  * Options of {@link layerConfig} that the environment does not give.
  *
  * @since 0.1.0
@@ -235,9 +246,10 @@ export const layerConfig = (program: TelemetryConfig.Program, options: ConfigOpt
   Layer.unwrap(
     Effect.gen(function* () {
       const config = yield* TelemetryConfig.orOff(program)
-      if (config._tag === "On") return layer(optionsFromConfig(config, options))
+      const active = Layer.succeed(ActiveConfig, config)
+      if (config._tag === "On") return Layer.merge(layer(optionsFromConfig(config, options)), active)
       // A bad label variable has already been reported by orOff; run unlabelled.
       const labels = yield* TelemetryConfig.context(program).pipe(Effect.orElseSucceed(() => ({})))
-      return layerNoop.pipe(Layer.provideMerge(labelsLayer(labels)))
+      return Layer.mergeAll(layerNoop, labelsLayer(labels), active)
     })
   )
