@@ -1,0 +1,86 @@
+// Real short-lived processes: what a CLI does at exit, on failure and on signals.
+import { assert, describe, it } from "@effect/vitest"
+import { TelemetryConfig } from "@gastown-otel/telemetry"
+import { Effect } from "effect"
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import * as CaptureServer from "./support/CaptureServer.ts"
+import { attributesOf, decodeLogs } from "./support/OtlpDecode.ts"
+
+const program = fileURLToPath(new URL("programs/emit-one.ts", import.meta.url))
+const metricsPath = new URL(TelemetryConfig.defaultUrls.metrics).pathname
+const logsPath = new URL(TelemetryConfig.defaultUrls.logs).pathname
+
+interface Run {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stderr: string
+  readonly ms: number
+}
+
+const run = (mode: string, env: Record<string, string>, signal?: NodeJS.Signals) =>
+  Effect.promise(
+    () =>
+      new Promise<Run>((resolve) => {
+        const started = performance.now()
+        const child = spawn(process.execPath, [program, mode], {
+          env: { PATH: process.env["PATH"] ?? "", ...env },
+          stdio: ["ignore", "pipe", "pipe"]
+        })
+        let stderr = ""
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
+        child.stdout.on("data", (d: Buffer) => {
+          if (signal !== undefined && d.toString().includes("ready")) child.kill(signal)
+        })
+        child.on("exit", (code, sig) => resolve({ code, signal: sig, stderr, ms: performance.now() - started }))
+      })
+  )
+
+const urls = (base: string) => ({ GT_OTEL_METRICS_URL: base + metricsPath, GT_OTEL_LOGS_URL: base + logsPath })
+
+describe("a short-lived process", () => {
+  for (const [mode, signal, expectedCode] of [
+    ["ok", undefined, 0],
+    ["fail", undefined, 1],
+    ["throw", undefined, 1],
+    ["wait", "SIGINT", 130],
+    // NodeRuntime.runMain ends an interrupted program with 130, whatever the signal.
+    ["wait", "SIGTERM", 130]
+  ] as const) {
+    it.live(
+      `${mode}${signal ? ` + ${signal}` : ""}: what it recorded arrives, and its exit code is its own (${expectedCode})`,
+      () =>
+        Effect.gen(function* () {
+          const server = yield* CaptureServer.start()
+          const withTelemetry = yield* run(mode, urls(server.url), signal)
+          const without = yield* run(mode, {}, signal)
+          assert.strictEqual(withTelemetry.code, without.code, "telemetry does not change the exit code")
+          assert.strictEqual(withTelemetry.code, expectedCode)
+          assert.strictEqual(server.byPath(metricsPath).length, 1)
+          const logs = decodeLogs(server.byPath(logsPath)[0]!.body)
+          const record = logs.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!
+          assert.strictEqual(record.body?.stringValue, "bd.call")
+          assert.strictEqual(attributesOf(logs.resourceLogs[0]!.resource!.attributes)["service.name"], "gastown")
+        }),
+      20_000
+    )
+  }
+
+  it.live("telemetry off: no request, no connection", () =>
+    Effect.gen(function* () {
+      const result = yield* run("ok", { CHECK_SOCKETS: "1" })
+      assert.strictEqual(result.code, 0)
+      assert.include(result.stderr, "connections=0")
+    })
+  )
+
+  it.live("a malformed URL: one typed error on stderr naming the variable, the program runs on", () =>
+    Effect.gen(function* () {
+      const result = yield* run("ok", { GT_OTEL_METRICS_URL: "not a url", CHECK_SOCKETS: "1" })
+      assert.strictEqual(result.code, 0)
+      assert.include(result.stderr, 'GT_OTEL_METRICS_URL: "not a url"')
+      assert.strictEqual(result.stderr.split("GT_OTEL_METRICS_URL").length - 1, 1, "printed once")
+      assert.include(result.stderr, "connections=0")
+    })
+  )
+})
