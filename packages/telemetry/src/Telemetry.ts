@@ -10,7 +10,7 @@ import { hostname } from "node:os"
 import * as TelemetryConfig from "./TelemetryConfig.ts"
 import { CurrentLabels } from "./Labels.ts"
 import { makeEmit, nowUnixNano } from "./internal/Core.ts"
-import { inMemory } from "./internal/Cumulative.ts"
+import { pointsFrom, type Total } from "./internal/Cumulative.ts"
 import type { LogRecord, MetricData } from "./internal/otlp/Model.ts"
 import * as Recorder from "./internal/Recorder.ts"
 
@@ -78,8 +78,15 @@ export interface Options {
   readonly strict?: boolean | undefined
   /** Per-request timeout. Default 10 s (OTEL_EXPORTER_OTLP_TIMEOUT). */
   readonly timeoutMs?: number | undefined
-  /** The most the final flush may add to the host's exit. Default 1 s. */
+  /** The most the final flush may add to the host's exit. Default 250 ms. */
   readonly shutdownTimeoutMs?: number | undefined
+  /**
+   * Where counter totals shared by the host's processes and the spool of unsent requests
+   * live. Without it, counters are per process and unsent telemetry is dropped.
+   */
+  readonly stateDir?: string | undefined
+  /** Size cap of the spool. Default 16 MiB. */
+  readonly maxSpoolBytes?: number | undefined
   /** Periodic export for long-running processes; CLIs export once, at exit. */
   readonly exportIntervalMs?: number | undefined
 }
@@ -147,14 +154,15 @@ export const layerMemory = (options?: {
   Layer.effectContext(
     Effect.sync(() => {
       const recorder = Recorder.make({ derive: options?.derive })
-      const cumulative = inMemory(nowUnixNano())
+      const totals = new Map<string, Total>()
+      const start = nowUnixNano()
       const events: Array<Catalogue.Event> = []
       const logs: Array<LogRecord> = []
       const metrics = new Map<string, MetricData>()
       const collect = Effect.sync(() => {
         const drained = recorder.drain()
         logs.push(...drained.logs)
-        for (const m of cumulative.points(drained.series, nowUnixNano())) {
+        for (const m of pointsFrom(totals, drained.series, start, nowUnixNano())) {
           const previous = metrics.get(m.name)
           // Keep the newest point of every series, as a backend would show it.
           const points = new Map<string, unknown>()
@@ -187,10 +195,9 @@ export const layerMemory = (options?: {
  *
  * @since 0.1.0
  */
-export const ActiveConfig = Context.Reference<TelemetryConfig.TelemetryConfig>(
-  "@gastown-otel/telemetry/ActiveConfig",
-  { defaultValue: () => ({ _tag: "Off", reason: "not-configured" }) }
-)
+export const ActiveConfig = Context.Reference<TelemetryConfig.TelemetryConfig>("@gastown-otel/telemetry/ActiveConfig", {
+  defaultValue: () => ({ _tag: "Off", reason: "not-configured" })
+})
 
 /**
  * Options of {@link layerConfig} that the environment does not give.
@@ -230,6 +237,7 @@ export const optionsFromConfig = (config: TelemetryConfig.On, options: ConfigOpt
     derive: { includeContent: config.bdOutput, contentLimitBytes: config.bdContentLimit },
     strict: config.strict,
     timeoutMs: config.timeoutMs,
+    stateDir: config.stateDir,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     exportIntervalMs: options.daemon ? 10_000 : undefined
   }

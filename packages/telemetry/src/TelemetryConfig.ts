@@ -5,6 +5,8 @@
  * @since 0.1.0
  */
 import { GtContext, Resource } from "@gastown-otel/schema"
+import * as os from "node:os"
+import * as path from "node:path"
 import { Config, Console, Effect, Option, Schema } from "effect"
 import * as ResourceAttributes from "./ResourceAttributes.ts"
 
@@ -84,6 +86,11 @@ export interface On {
   readonly bdContentLimit?: number | undefined
   /** `GT_OTEL_STRICT`: invalid events are defects instead of being counted and dropped. */
   readonly strict: boolean
+  /**
+   * `GT_OTEL_STATE_DIR`: counter totals shared by the host's gt/bd processes and the spool of
+   * unsent telemetry. Default `$XDG_STATE_HOME/gastown-otel`, else `~/.local/state/gastown-otel`.
+   */
+  readonly stateDir: string
 }
 
 /**
@@ -275,8 +282,19 @@ export const make = Effect.fn("TelemetryConfig.make")(function* (
     bdOutput,
     ...(bdContentLimit === undefined ? {} : { bdContentLimit }),
     // One switch for the whole town: bd inherits gt's GT_OTEL_STRICT.
-    strict: yield* boolean("GT_OTEL_STRICT", false)
+    strict: yield* boolean("GT_OTEL_STRICT", false),
+    stateDir: yield* stateDirectory
   }
+})
+
+// gt and bd share one directory: the counters of both live there, and either may send
+// what the other left in the spool.
+const stateDirectory: Effect.Effect<string, TelemetryConfigError> = Effect.gen(function* () {
+  const explicit = yield* read("GT_OTEL_STATE_DIR")
+  if (explicit !== undefined) return explicit
+  const xdg = yield* read("XDG_STATE_HOME")
+  if (xdg !== undefined) return path.join(xdg, "gastown-otel")
+  return path.join((yield* read("HOME")) ?? os.homedir(), ".local", "state", "gastown-otel")
 })
 
 /**

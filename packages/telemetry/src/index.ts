@@ -1,6 +1,7 @@
 /**
  * @since 0.1.0
  */
+export * as Bridge from "./Bridge.ts"
 export * as ChildEnv from "./ChildEnv.ts"
 export * as Labels from "./Labels.ts"
 export * as ResourceAttributes from "./ResourceAttributes.ts"

@@ -21,6 +21,7 @@ const on = (overrides: Partial<TelemetryConfig.On> = {}): TelemetryConfig.On => 
   context: {},
   bdOutput: true,
   strict: false,
+  stateDir: "/tmp/gastown-otel-state",
   ...overrides
 })
 

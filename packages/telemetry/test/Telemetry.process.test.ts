@@ -3,6 +3,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
 import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as CaptureServer from "./support/CaptureServer.ts"
 import { attributesOf, decodeLogs } from "./support/OtlpDecode.ts"
@@ -24,7 +27,11 @@ const run = (mode: string, env: Record<string, string>, signal?: NodeJS.Signals)
       new Promise<Run>((resolve) => {
         const started = performance.now()
         const child = spawn(process.execPath, [program, mode], {
-          env: { PATH: process.env["PATH"] ?? "", ...env },
+          env: {
+            PATH: process.env["PATH"] ?? "",
+            GT_OTEL_STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "gastown-otel-")),
+            ...env
+          },
           stdio: ["ignore", "pipe", "pipe"]
         })
         let stderr = ""

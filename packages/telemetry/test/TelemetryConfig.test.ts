@@ -1,4 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as os from "node:os"
+import * as path from "node:path"
 import { GtContext } from "@gastown-otel/schema"
 import { ConfigProvider, Console, Effect, Exit } from "effect"
 import * as TelemetryConfig from "../src/TelemetryConfig.ts"
@@ -86,8 +88,24 @@ describe("TelemetryConfig", () => {
           resourceAttributes: [],
           context: {},
           bdOutput: true,
-          strict: false
+          strict: false,
+          stateDir: path.join(os.homedir(), ".local", "state", "gastown-otel")
         })
+      })
+    )
+
+    it.effect("the state directory: GT_OTEL_STATE_DIR, else XDG_STATE_HOME, else HOME", () =>
+      Effect.gen(function* () {
+        const base = { GT_OTEL_METRICS_URL: metricsUrl }
+        assert.strictEqual(
+          (yield* readOn("gt", { ...base, GT_OTEL_STATE_DIR: "/s", XDG_STATE_HOME: "/x" })).stateDir,
+          "/s"
+        )
+        assert.strictEqual(
+          (yield* readOn("gt", { ...base, XDG_STATE_HOME: "/x", HOME: "/h" })).stateDir,
+          "/x/gastown-otel"
+        )
+        assert.strictEqual((yield* readOn("gt", { ...base, HOME: "/h" })).stateDir, "/h/.local/state/gastown-otel")
       })
     )
 

@@ -13,21 +13,28 @@ export const nowUnixNano: () => bigint = (() => {
   return () => BigInt(Math.round((originMs + performance.now()) * 1e6))
 })()
 
+/**
+ * Where validated events go: `record` derives and keeps them (the in-process recorder,
+ * or the app's OTel SDK for the bridge) and returns the log record, whose attributes the
+ * span event reuses; `drop` counts what was not kept.
+ */
+export type Sink = Pick<Recorder, "record" | "drop">
+
 export const makeEmit =
-  (recorder: Recorder, options: { readonly strict: boolean; readonly onEvent?: (event: Catalogue.Event) => void }) =>
+  (sink: Sink, options: { readonly strict: boolean; readonly onEvent?: (event: Catalogue.Event) => void }) =>
   (input: Catalogue.Event): Effect.Effect<void> =>
     Effect.withFiber((fiber) => {
       const event = validate(input)
       if (event instanceof InvalidEvent) {
         if (options.strict) return Effect.die(event)
-        recorder.drop("invalid_event")
+        sink.drop("invalid_event")
         return Effect.void
       }
       const labels: GtContext.GtContext = fiber.getRef(CurrentLabels)
       const span = Context.getOption(fiber.context, Tracer.ParentSpan)
       const parent = span._tag === "Some" ? span.value : undefined
       const time = nowUnixNano()
-      const record = recorder.record(event, labels, parent, time)
+      const record = sink.record(event, labels, parent, time)
       // Span events get the same redacted, truncated attributes as the log record.
       if (parent?._tag === "Span") {
         parent.event(event._tag, time, Object.fromEntries(record.attributes.map((a) => [a.key, a.value])))

@@ -1,11 +1,13 @@
 // Turns drained deltas into OTLP cumulative points. This is where temporality, start
-// times and point values are decided (ours, not an SDK's): the in-memory state here
-// serves one long-lived process; a process-spanning state can replace it.
+// times and point values are decided (ours, not an SDK's). `inMemory` serves one process;
+// `HostCumulative` shares the totals between the processes of a host.
 import type { Catalogue } from "@gastown-otel/schema"
+import { Effect } from "effect"
 import type { HistogramPoint, MetricData, NumberPoint } from "./otlp/Model.ts"
 import type { Series } from "./Recorder.ts"
 
-interface Total {
+/** The running totals of one series. */
+export interface Total {
   readonly start: bigint
   value: number
   count: number
@@ -16,63 +18,65 @@ interface Total {
 }
 
 export interface Cumulative {
-  /** Adds the deltas to the running totals and returns every touched series' point. */
-  readonly points: (deltas: ReadonlyArray<Series>, timeUnixNano: bigint) => ReadonlyArray<MetricData>
+  /**
+   * Adds the deltas to the running totals and returns every touched series' point. A
+   * failure means nothing was added: the caller keeps the deltas.
+   */
+  readonly points: (deltas: ReadonlyArray<Series>) => Effect.Effect<ReadonlyArray<MetricData>, "lock-timeout">
 }
 
-export const inMemory = (startUnixNano: bigint): Cumulative => {
-  const totals = new Map<string, Total>()
-  return {
-    points: (deltas, timeUnixNano) => {
-      const byMetric = new Map<Catalogue.Metric, Array<NumberPoint | HistogramPoint>>()
-      for (const s of deltas) {
-        let total = totals.get(s.key)
-        if (total === undefined) {
-          total = {
-            start: startUnixNano,
-            value: 0,
-            count: 0,
-            sum: 0,
-            min: Infinity,
-            max: -Infinity,
-            buckets: s.buckets.map(() => 0)
-          }
-          totals.set(s.key, total)
-        }
-        if (s.metric.kind === "gauge") total.value = s.value
-        else total.value += s.value
-        total.count += s.count
-        total.sum += s.sum
-        total.min = Math.min(total.min, s.min)
-        total.max = Math.max(total.max, s.max)
-        s.buckets.forEach((n, i) => (total.buckets[i]! += n))
-        const list = byMetric.get(s.metric) ?? []
-        byMetric.set(s.metric, list)
-        list.push(
-          s.metric.kind === "histogram"
-            ? {
-                attributes: s.attributes,
-                startTimeUnixNano: total.start,
-                timeUnixNano,
-                count: total.count,
-                sum: total.sum,
-                bucketCounts: [...total.buckets],
-                explicitBounds: s.metric.boundaries ?? [],
-                min: total.min,
-                max: total.max
-              }
-            : {
-                attributes: s.attributes,
-                startTimeUnixNano: s.metric.kind === "gauge" ? timeUnixNano : total.start,
-                timeUnixNano,
-                value: total.value,
-                isInt: s.metric.valueType === "int"
-              }
-        )
-      }
-      return [...byMetric].map(([m, points]) => toMetricData(m, points))
+/** Adds `deltas` into `totals` (new series start at `start`) and builds the points at `time`. */
+export const pointsFrom = (
+  totals: Map<string, Total>,
+  deltas: ReadonlyArray<Series>,
+  start: bigint,
+  time: bigint
+): ReadonlyArray<MetricData> => {
+  const byMetric = new Map<Catalogue.Metric, Array<NumberPoint | HistogramPoint>>()
+  for (const s of deltas) {
+    let total = totals.get(s.key)
+    if (total === undefined) {
+      total = { start, value: 0, count: 0, sum: 0, min: Infinity, max: -Infinity, buckets: s.buckets.map(() => 0) }
+      totals.set(s.key, total)
     }
+    if (s.metric.kind === "gauge") total.value = s.value
+    else total.value += s.value
+    total.count += s.count
+    total.sum += s.sum
+    total.min = Math.min(total.min, s.min)
+    total.max = Math.max(total.max, s.max)
+    s.buckets.forEach((n, i) => (total.buckets[i]! += n))
+    const list = byMetric.get(s.metric) ?? []
+    byMetric.set(s.metric, list)
+    list.push(
+      s.metric.kind === "histogram"
+        ? {
+            attributes: s.attributes,
+            startTimeUnixNano: total.start,
+            timeUnixNano: time,
+            count: total.count,
+            sum: total.sum,
+            bucketCounts: [...total.buckets],
+            explicitBounds: s.metric.boundaries ?? [],
+            min: total.min,
+            max: total.max
+          }
+        : {
+            attributes: s.attributes,
+            startTimeUnixNano: s.metric.kind === "gauge" ? time : total.start,
+            timeUnixNano: time,
+            value: total.value,
+            isInt: s.metric.valueType === "int"
+          }
+    )
   }
+  return [...byMetric].map(([m, points]) => toMetricData(m, points))
+}
+
+/** Totals kept in this process only, starting at `startUnixNano`. */
+export const inMemory = (startUnixNano: bigint, now: () => bigint): Cumulative => {
+  const totals = new Map<string, Total>()
+  return { points: (deltas) => Effect.sync(() => pointsFrom(totals, deltas, startUnixNano, now())) }
 }
 
 export const toMetricData = (m: Catalogue.Metric, points: ReadonlyArray<NumberPoint | HistogramPoint>): MetricData => {

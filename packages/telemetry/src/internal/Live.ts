@@ -1,55 +1,171 @@
-// The live exporter: drains the recorder on an interval and at scope close, encodes
-// OTLP protobuf and POSTs metrics and logs. Loaded lazily: a process with telemetry off
-// never imports it (nor node:http).
+// The live exporter: drains the recorder on an interval and at scope close, turns deltas
+// into cumulative points (host-wide state when a state directory is given), writes the
+// encoded requests to the spool and sends everything pending. Loaded lazily: a process
+// with telemetry off never imports it (nor node:http).
 import { Effect, Layer, Schedule } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { OtlpSerialization, OtlpTracer } from "effect/observability"
+import { createHash } from "node:crypto"
+import * as path from "node:path"
+import { type Options, type Shape, Telemetry } from "../Telemetry.ts"
 import { type Cumulative, inMemory } from "./Cumulative.ts"
 import { makeEmit, nowUnixNano } from "./Core.ts"
-import { type Agents, makeAgents, post } from "./Http.ts"
+import { send, type Result, type RetryPolicy } from "./Export.ts"
+import * as HostCumulative from "./HostCumulative.ts"
+import { makeAgents } from "./Http.ts"
 import { logsRequest, metricsRequest } from "./otlp/Encode.ts"
 import type { KeyValue, Scope } from "./otlp/Model.ts"
 import * as Recorder from "./Recorder.ts"
-import { type Options, type Shape, Telemetry } from "../Telemetry.ts"
+import * as Spool from "./Spool.ts"
 
 const scope: Scope = { name: "@gastown-otel/telemetry", version: "0.1.0" }
 
+// One state file per backend and resource: the series a backend stores are keyed by both.
+const stateKey = (options: Options) =>
+  createHash("sha256")
+    .update(JSON.stringify([options.metricsUrl, Object.entries(options.resource).toSorted()]))
+    .digest("hex")
+    .slice(0, 16)
+
+const warnOnce = (() => {
+  const said = new Set<string>()
+  return (key: string, message: string) =>
+    Effect.sync(() => {
+      if (said.has(key)) return
+      said.add(key)
+      process.stderr.write(`gastown-otel: ${message}\n`)
+    })
+})()
+
 export const make = Effect.fnUntraced(function* (options: Options) {
+  const processStart = nowUnixNano()
   const recorder = Recorder.make({ derive: options.derive })
-  const cumulative: Cumulative = inMemory(nowUnixNano())
-  const agents: Agents = makeAgents()
+  const agents = makeAgents()
   const resource: ReadonlyArray<KeyValue> = Object.entries(options.resource).map(([key, value]) => ({
     key,
     value: { string: value }
   }))
-  const metricsUrl = new URL(options.metricsUrl)
-  const logsUrl = new URL(options.logsUrl)
-  const timeoutMs = options.timeoutMs ?? 10_000
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 250
+  const policy: RetryPolicy = {
+    attempts: options.exportIntervalMs === undefined ? 2 : 4,
+    baseDelayMs: 50,
+    maxDelayMs: 5_000,
+    timeoutMs: options.timeoutMs ?? 10_000
+  }
+  // The host state and the spool need a writable directory; without one, totals stay in
+  // this process and unsent requests are lost (and counted).
+  const stored = yield* Effect.sync(() => {
+    if (options.stateDir === undefined) return undefined
+    try {
+      const dir = path.join(options.stateDir, stateKey(options))
+      return {
+        cumulative: HostCumulative.make(path.join(dir, "counters.json"), 100, processStart),
+        spool: Spool.make(path.join(options.stateDir, "spool"), options.maxSpoolBytes ?? 16 * 1024 * 1024)
+      }
+    } catch (error) {
+      return String(error)
+    }
+  })
+  if (typeof stored === "string") yield* warnOnce("state", `no state directory (${stored}); counters are per process`)
+  const cumulative: Cumulative = typeof stored === "object" ? stored.cumulative : inMemory(processStart, nowUnixNano)
+  const spool = typeof stored === "object" ? stored.spool : undefined
 
-  const send = (url: URL, body: Uint8Array, headers: Readonly<Record<string, string>>) =>
-    post(agents, url, body, headers).pipe(
-      Effect.timeoutOrElse({
-        duration: timeoutMs,
-        orElse: () => Effect.succeed({ _tag: "TransportError", message: "timed out" } as const)
-      })
+  const dropped = (items: number, why: string) =>
+    items === 0
+      ? Effect.void
+      : Effect.sync(() => recorder.drop("export_failed", items)).pipe(Effect.andThen(warnOnce(why, why)))
+
+  const sendOne = (header: Spool.Header, body: Uint8Array): Effect.Effect<Result> =>
+    send(agents, new URL(header.url), body, header.headers, policy)
+
+  // Oldest first; a URL that is unavailable is not tried again in this round.
+  const sendPending: Effect.Effect<void> = Effect.suspend(() => {
+    if (spool === undefined) return Effect.void
+    const down = new Set<string>()
+    return Effect.forEach(
+      spool.pending(),
+      (name) =>
+        Effect.acquireUseRelease(
+          Effect.sync(() => spool.claim(name)),
+          (entry) =>
+            entry === undefined || down.has(entry.header.url)
+              ? Effect.succeed<Result>("unavailable")
+              : sendOne(entry.header, entry.body).pipe(
+                  Effect.tap((result) =>
+                    result === "unavailable"
+                      ? Effect.sync(() => down.add(entry.header.url))
+                      : result === "rejected"
+                        ? dropped(entry.header.items, `the backend rejected a ${entry.header.signal} request`)
+                        : Effect.void
+                  )
+                ),
+          (entry, exit) =>
+            Effect.sync(() => {
+              if (entry === undefined) return
+              const result = exit._tag === "Success" ? exit.value : "unavailable"
+              if (result === "unavailable") spool.release(entry)
+              else spool.done(entry)
+            })
+        ),
+      { discard: true }
     )
+  })
 
-  const flush: Effect.Effect<void> = Effect.suspend(() => {
+  const export_ = (header: Spool.Header, body: Uint8Array): Effect.Effect<void> => {
+    if (spool !== undefined) {
+      return Effect.sync(() => spool.put(header, body)).pipe(
+        Effect.flatMap((lost) => dropped(lost, "the spool is full: the oldest unsent telemetry was dropped"))
+      )
+    }
+    return sendOne(header, body).pipe(
+      Effect.flatMap((result) =>
+        result === "sent" ? Effect.void : dropped(header.items, "telemetry could not be sent")
+      )
+    )
+  }
+
+  const flush: Effect.Effect<void> = Effect.gen(function* () {
     const { series, logs } = recorder.drain()
-    const metrics = cumulative.points(series, nowUnixNano())
-    const requests: Array<Effect.Effect<unknown>> = []
-    if (metrics.length > 0) {
-      requests.push(send(metricsUrl, metricsRequest([{ resource, scope, metrics }]), options.headers?.metrics ?? {}))
+    if (series.length > 0) {
+      const metrics = yield* cumulative
+        .points(series)
+        .pipe(
+          Effect.catch(() =>
+            Effect.sync(() => recorder.restore(series)).pipe(
+              Effect.andThen(warnOnce("lock", "the counter state is locked by another process; kept for later")),
+              Effect.as([])
+            )
+          )
+        )
+      if (metrics.length > 0) {
+        const items = metrics.reduce((n, m) => n + m.points.length, 0)
+        const header = {
+          signal: "metrics",
+          url: options.metricsUrl,
+          headers: options.headers?.metrics ?? {},
+          items
+        } as const
+        yield* export_(header, metricsRequest([{ resource, scope, metrics }]))
+      }
     }
     if (logs.length > 0) {
-      requests.push(send(logsUrl, logsRequest([{ resource, scope, records: logs }]), options.headers?.logs ?? {}))
+      const header = {
+        signal: "logs",
+        url: options.logsUrl,
+        headers: options.headers?.logs ?? {},
+        items: logs.length
+      } as const
+      yield* export_(header, logsRequest([{ resource, scope, records: logs }]))
     }
-    return Effect.all(requests, { concurrency: "unbounded", discard: true })
-  })
+    yield* sendPending
+  }).pipe(
+    // Telemetry never fails its host: a defect here (a full disk, a bug) is reported once.
+    Effect.catchCause((cause) => warnOnce("defect", `export failed: ${String(cause)}`))
+  )
 
   yield* Effect.addFinalizer(() =>
     flush.pipe(
-      Effect.timeoutOrElse({ duration: options.shutdownTimeoutMs ?? 1_000, orElse: () => Effect.void }),
+      Effect.timeoutOrElse({ duration: shutdownTimeoutMs, orElse: () => Effect.void }),
       Effect.ensuring(Effect.sync(() => agents.destroy()))
     )
   )
@@ -71,7 +187,7 @@ const tracerLayer = (options: Options): Layer.Layer<never> => {
     url: options.tracesUrl,
     resource: { serviceName, serviceVersion, attributes },
     headers: options.headers?.traces,
-    shutdownTimeout: options.shutdownTimeoutMs ?? 1_000
+    shutdownTimeout: options.shutdownTimeoutMs ?? 250
   }).pipe(Layer.provide([OtlpSerialization.layerProtobuf, FetchHttpClient.layer]))
 }
 

@@ -21,7 +21,7 @@ export interface Series {
 }
 
 /** Why something recorded was not kept. */
-export type DropReason = "log_buffer_full" | "series_limit" | "invalid_event"
+export type DropReason = "log_buffer_full" | "series_limit" | "invalid_event" | "export_failed"
 
 export interface Limits {
   /** Log records buffered between drains; the oldest are dropped past it. */
@@ -63,6 +63,8 @@ export interface Recorder {
   ) => Derive.LogRecord
   /** Takes the dirty series (resetting their deltas) and the buffered log records. */
   readonly drain: () => { readonly series: ReadonlyArray<Series>; readonly logs: ReadonlyArray<LogRecord> }
+  /** Puts drained deltas back, when they could not be exported yet. */
+  readonly restore: (deltas: ReadonlyArray<Series>) => void
   readonly drop: (reason: DropReason, count?: number) => void
   /** Drops counted since the process started, by reason. */
   readonly dropped: () => ReadonlyMap<DropReason, number>
@@ -161,7 +163,23 @@ export const make = (options: { readonly derive?: Derive.Options | undefined; re
     return { series: out, logs: taken }
   }
 
-  return { record, drain, drop, dropped: () => dropped }
+  const restore: Recorder["restore"] = (deltas) => {
+    for (const d of deltas) {
+      const s = series.get(d.key)
+      if (s === undefined) continue
+      s.dirty = true
+      // A drain does not reset a gauge: it still holds its value, or a newer one.
+      if (d.metric.kind === "gauge") continue
+      s.value += d.value
+      s.count += d.count
+      s.sum += d.sum
+      s.min = Math.min(s.min, d.min)
+      s.max = Math.max(s.max, d.max)
+      d.buckets.forEach((n, i) => (s.buckets[i]! += n))
+    }
+  }
+
+  return { record, drain, restore, drop, dropped: () => dropped }
 }
 
 /** The correlation labels that are set, as attributes (resource, spans). */

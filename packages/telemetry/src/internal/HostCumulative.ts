@@ -1,0 +1,99 @@
+// Counters that stay correct across short-lived processes (SPEC §4). Every gt/bd command
+// is its own process, so a per-process cumulative counter reads 1, 1, 1… in the backend.
+// Instead, the running totals of each series live in a state file on the host; a flush
+// adds its deltas to them under a lock and stamps the points with a time taken under the
+// same lock, strictly after the previous flush's. Whatever order pushes arrive in, the
+// stored samples ordered by time form one counter that grows by exactly what was counted,
+// with no per-process series, on any Prometheus-compatible backend.
+import { Effect } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { type Cumulative, pointsFrom, type Total } from "./Cumulative.ts"
+import { nowUnixNano } from "./Core.ts"
+import { withLock } from "./Lock.ts"
+
+interface StoredTotal {
+  readonly start: string
+  readonly value: number
+  readonly count: number
+  readonly sum: number
+  readonly min: number | null
+  readonly max: number | null
+  readonly buckets: ReadonlyArray<number>
+}
+
+interface State {
+  readonly lastTimeUnixNano: string
+  readonly series: Record<string, StoredTotal>
+}
+
+const read = (file: string): State => {
+  try {
+    const state = JSON.parse(fs.readFileSync(file, "utf8")) as State
+    if (typeof state.lastTimeUnixNano === "string" && typeof state.series === "object") return state
+  } catch {
+    // Missing or unreadable (a torn write cannot happen: writes are renames): start over.
+  }
+  return { lastTimeUnixNano: "0", series: {} }
+}
+
+const write = (file: string, state: State) => {
+  const tmp = `${file}.${process.pid}.tmp`
+  fs.writeFileSync(tmp, JSON.stringify(state))
+  fs.renameSync(tmp, file)
+}
+
+const toTotal = (s: StoredTotal): Total => ({
+  start: BigInt(s.start),
+  value: s.value,
+  count: s.count,
+  sum: s.sum,
+  min: s.min ?? Infinity,
+  max: s.max ?? -Infinity,
+  buckets: [...s.buckets]
+})
+
+const fromTotal = (t: Total): StoredTotal => ({
+  start: String(t.start),
+  value: t.value,
+  count: t.count,
+  sum: t.sum,
+  min: Number.isFinite(t.min) ? t.min : null,
+  max: Number.isFinite(t.max) ? t.max : null,
+  buckets: t.buckets
+})
+
+/** Minimum spacing of two flushes' timestamps, so they never collide. */
+const stepNanos = 1_000n
+
+/**
+ * Host-wide cumulative state in `file` (one per backend and resource). `lockWaitMs`
+ * bounds how long a flush waits for another process; without the lock it fails, and
+ * the caller keeps its deltas for the next flush.
+ */
+export const make = (file: string, lockWaitMs: number, processStartUnixNano: bigint): Cumulative => ({
+  points: (deltas) =>
+    Effect.gen(function* () {
+      fs.mkdirSync(path.dirname(file), { recursive: true })
+      const result = yield* withLock(
+        `${file}.lock`,
+        lockWaitMs,
+        Effect.sync(() => {
+          const state = read(file)
+          const last = BigInt(state.lastTimeUnixNano)
+          const now = nowUnixNano()
+          // A clock that jumped back must not reorder this flush before the previous one.
+          const time = now > last ? now : last + stepNanos
+          const totals = new Map(Object.entries(state.series).map(([k, v]) => [k, toTotal(v)]))
+          const metrics = pointsFrom(totals, deltas, processStartUnixNano, time)
+          write(file, {
+            lastTimeUnixNano: String(time),
+            series: Object.fromEntries([...totals].map(([k, t]) => [k, fromTotal(t)]))
+          })
+          return metrics
+        })
+      )
+      if (result === undefined) return yield* Effect.fail("lock-timeout" as const)
+      return result
+    })
+})
