@@ -209,7 +209,6 @@ export interface ConfigOptions {
   readonly version: string
   /** A long-running gt process reports as `gastown-daemon` and exports on an interval. */
   readonly daemon?: boolean | undefined
-  readonly shutdownTimeoutMs?: number | undefined
 }
 
 /**
@@ -238,7 +237,7 @@ export const optionsFromConfig = (config: TelemetryConfig.On, options: ConfigOpt
     strict: config.strict,
     timeoutMs: config.timeoutMs,
     stateDir: config.stateDir,
-    shutdownTimeoutMs: options.shutdownTimeoutMs,
+    shutdownTimeoutMs: config.flushTimeoutMs,
     exportIntervalMs: options.daemon ? 10_000 : undefined
   }
 }

@@ -91,7 +91,16 @@ export interface On {
    * unsent telemetry. Default `$XDG_STATE_HOME/gastown-otel`, else `~/.local/state/gastown-otel`.
    */
   readonly stateDir: string
+  /** `GT_OTEL_FLUSH_TIMEOUT_MS`: the most the final flush may add to the program's exit. Default 250. */
+  readonly flushTimeoutMs: number
 }
+
+/**
+ * The default bound on the final flush at exit, in milliseconds.
+ *
+ * @since 0.1.0
+ */
+export const defaultFlushTimeoutMs = 250
 
 /**
  * The configuration: {@link Off} or {@link On}.
@@ -283,7 +292,8 @@ export const make = Effect.fn("TelemetryConfig.make")(function* (
     ...(bdContentLimit === undefined ? {} : { bdContentLimit }),
     // One switch for the whole town: bd inherits gt's GT_OTEL_STRICT.
     strict: yield* boolean("GT_OTEL_STRICT", false),
-    stateDir: yield* stateDirectory
+    stateDir: yield* stateDirectory,
+    flushTimeoutMs: (yield* nonNegativeInt("GT_OTEL_FLUSH_TIMEOUT_MS")) ?? defaultFlushTimeoutMs
   }
 })
 

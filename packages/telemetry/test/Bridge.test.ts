@@ -5,14 +5,21 @@ import { Catalogue } from "@gastown-otel/schema"
 import { Bridge, Labels, Telemetry, TelemetryError } from "@gastown-otel/telemetry"
 import { metrics } from "@opentelemetry/api"
 import { logs, SeverityNumber } from "@opentelemetry/api-logs"
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs"
+import {
+  BatchLogRecordProcessor,
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor
+} from "@opentelemetry/sdk-logs"
 import {
   AggregationTemporality,
   DataPointType,
   type HistogramMetricData,
+  InMemoryMetricExporter,
   MeterProvider,
   type MetricData,
-  MetricReader
+  MetricReader,
+  PeriodicExportingMetricReader
 } from "@opentelemetry/sdk-metrics"
 import { Cause, Effect, Exit, Layer } from "effect"
 
@@ -30,11 +37,12 @@ const makeSdk = () => {
   const reader = new TestReader()
   const exporter = new InMemoryLogRecordExporter()
   const meterProvider = new MeterProvider({ readers: [reader] })
-  const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor(exporter)] })
-  const collect = Effect.promise(() => reader.collect()).pipe(
-    Effect.map(({ resourceMetrics }) => resourceMetrics.scopeMetrics.flatMap((s) => s.metrics))
+  const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] })
+  const collectScopes = Effect.promise(() => reader.collect()).pipe(
+    Effect.map(({ resourceMetrics }) => resourceMetrics.scopeMetrics)
   )
-  return { meterProvider, loggerProvider, exporter, collect }
+  const collect = collectScopes.pipe(Effect.map((scopes) => scopes.flatMap((s) => s.metrics)))
+  return { meterProvider, loggerProvider, exporter, collect, collectScopes }
 }
 
 const find = (all: ReadonlyArray<MetricData>, name: string): MetricData => {
@@ -136,10 +144,8 @@ describe("Bridge.layer", () => {
       assert.strictEqual(pointWith(issues, { status: "open" }).value, 7)
 
       // Only what was used became an instrument, under our scope.
-      const scopes = (yield* Effect.promise(() => new TestReaderFor(sdk.meterProvider).collect())).resourceMetrics
-        .scopeMetrics
       assert.deepStrictEqual(
-        scopes.map((s) => s.scope.name),
+        (yield* sdk.collectScopes).map((s) => s.scope.name),
         ["@gastown-otel/telemetry"]
       )
       assert.deepStrictEqual(all.map((m) => m.descriptor.name).toSorted(), [
@@ -154,46 +160,52 @@ describe("Bridge.layer", () => {
     }).pipe(Effect.provide(Bridge.layer({ ...sdk, labels: layerLabels })))
   })
 
-  it.effect("emits one log record per event: body, severity, redacted attributes, labels, the Effect span's ids", () => {
-    const sdk = makeSdk()
-    return Effect.gen(function* () {
-      const span = yield* emitAll
-      const records = sdk.exporter.getFinishedLogRecords()
-      assert.deepStrictEqual(
-        records.map((r) => [r.body, r.severityText, r.severityNumber]),
-        [
-          ["bd.call", "INFO", SeverityNumber.INFO],
-          ["bd.call", "INFO", SeverityNumber.INFO],
-          ["bd.call", "ERROR", SeverityNumber.ERROR],
-          ["bd.ai.request", "INFO", SeverityNumber.INFO],
-          ["bd.ai.request", "INFO", SeverityNumber.INFO],
-          ["bd.issue_count", "INFO", SeverityNumber.INFO],
-          ["bd.issue_count", "INFO", SeverityNumber.INFO],
-          ["bd.db.lock_wait", "INFO", SeverityNumber.INFO]
-        ]
-      )
-      assert.deepStrictEqual(records[2]!.attributes, {
-        subcommand: "list",
-        args: "list --json --token=[REDACTED]",
-        duration_ms: 12,
-        status: "error",
-        error: "exit 1",
-        "gt.role": "mol/witness",
-        "gt.rig": "mol",
-        "gt.agent": "jana",
-        "gt.run_id": "run-1"
-      })
-      assert.include(records[3]!.attributes, { model: "claude-haiku", input_tokens: 1200, output_tokens: 340 })
-      for (const r of records) {
-        assert.strictEqual(r.spanContext?.traceId, span.traceId)
-        assert.strictEqual(r.spanContext?.spanId, span.spanId)
-        assert.strictEqual(r.instrumentationScope.name, "@gastown-otel/telemetry")
-      }
-      // The record's time is the emit time, not the processor's.
-      const [seconds, nanos] = records[0]!.hrTime
-      assert.isAtMost(Math.abs(seconds * 1000 + nanos / 1e6 - Date.now()), 60_000)
-    }).pipe(Effect.provide(Bridge.layer({ ...sdk, labels: layerLabels })))
-  })
+  it.effect(
+    "emits one log record per event: body, severity, redacted attributes, labels, the Effect span's ids",
+    () => {
+      const sdk = makeSdk()
+      return Effect.gen(function* () {
+        const before = Date.now()
+        const span = yield* emitAll
+        const after = Date.now()
+        const records = sdk.exporter.getFinishedLogRecords()
+        assert.deepStrictEqual(
+          records.map((r) => [r.body, r.severityText, r.severityNumber]),
+          [
+            ["bd.call", "INFO", SeverityNumber.INFO],
+            ["bd.call", "INFO", SeverityNumber.INFO],
+            ["bd.call", "ERROR", SeverityNumber.ERROR],
+            ["bd.ai.request", "INFO", SeverityNumber.INFO],
+            ["bd.ai.request", "INFO", SeverityNumber.INFO],
+            ["bd.issue_count", "INFO", SeverityNumber.INFO],
+            ["bd.issue_count", "INFO", SeverityNumber.INFO],
+            ["bd.db.lock_wait", "INFO", SeverityNumber.INFO]
+          ]
+        )
+        assert.deepStrictEqual(records[2]!.attributes, {
+          subcommand: "list",
+          args: "list --json --token=[REDACTED]",
+          duration_ms: 12,
+          status: "error",
+          error: "exit 1",
+          "gt.role": "mol/witness",
+          "gt.rig": "mol",
+          "gt.agent": "jana",
+          "gt.run_id": "run-1"
+        })
+        assert.include(records[3]!.attributes, { model: "claude-haiku", input_tokens: 1200, output_tokens: 340 })
+        for (const r of records) {
+          assert.strictEqual(r.spanContext?.traceId, span.traceId)
+          assert.strictEqual(r.spanContext?.spanId, span.spanId)
+          assert.strictEqual(r.instrumentationScope.name, "@gastown-otel/telemetry")
+        }
+        // The record carries the emit time (wall clock, as HrTime).
+        const [seconds, nanos] = records[0]!.hrTime
+        assert.isAtLeast(seconds * 1000 + nanos / 1e6, before - 1)
+        assert.isAtMost(seconds * 1000 + nanos / 1e6, after + 1)
+      }).pipe(Effect.provide(Bridge.layer({ ...sdk, labels: layerLabels })))
+    }
+  )
 
   it.effect("outside any span a log record has no span context", () => {
     const sdk = makeSdk()
@@ -224,10 +236,10 @@ describe("Bridge.layer", () => {
       yield* Telemetry.emit({ _tag: "nope" } as unknown as Catalogue.Event)
       yield* Telemetry.emit({ _tag: "done", exit_type: "QUIT", status: "ok" } as unknown as Catalogue.Event)
       yield* Telemetry.emit(bdCall("ok", 1))
-      assert.deepStrictEqual(
-        (yield* sdk.collect).map((m) => m.descriptor.name).toSorted(),
-        ["gastown_bd_calls_total", "gastown_bd_duration_ms"]
-      )
+      assert.deepStrictEqual((yield* sdk.collect).map((m) => m.descriptor.name).toSorted(), [
+        "gastown_bd_calls_total",
+        "gastown_bd_duration_ms"
+      ])
       assert.deepStrictEqual(
         sdk.exporter.getFinishedLogRecords().map((r) => r.body),
         ["bd.call"]
@@ -235,50 +247,43 @@ describe("Bridge.layer", () => {
     }).pipe(Effect.provide(Bridge.layer(sdk)))
   })
 
-  it.effect("defaults to the global providers; flush force-flushes them", () => {
-    const reader = new TestReader()
-    const exporter = new InMemoryLogRecordExporter()
-    let flushed = 0
-    const meterProvider = new MeterProvider({ readers: [reader] })
-    const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor(exporter)] })
-    const flushSpy = meterProvider.forceFlush.bind(meterProvider)
-    meterProvider.forceFlush = (options) => {
-      flushed++
-      return flushSpy(options)
-    }
-    return Effect.gen(function* () {
-      yield* Telemetry.emit(bdCall("ok", 5))
-      yield* Telemetry.flush
-      assert.strictEqual(flushed, 1)
-      const { resourceMetrics } = yield* Effect.promise(() => reader.collect())
-      const calls = find(
-        resourceMetrics.scopeMetrics.flatMap((s) => s.metrics),
-        "gastown_bd_calls_total"
-      )
-      assert.strictEqual(pointWith(calls, { status: "ok" }).value, 1)
-      assert.deepStrictEqual(
-        exporter.getFinishedLogRecords().map((r) => r.body),
-        ["bd.call"]
-      )
-    }).pipe(
-      Effect.provide(Layer.suspend(() => Bridge.layer())),
-      Effect.acquireRelease
-        ? (effect) =>
-            Effect.acquireUseRelease(
-              Effect.sync(() => {
-                metrics.setGlobalMeterProvider(meterProvider)
-                logs.setGlobalLoggerProvider(loggerProvider)
-              }),
-              () => effect,
-              () =>
-                Effect.sync(() => {
-                  metrics.disable()
-                  logs.disable()
-                })
-            )
-        : (effect) => effect
+  it.effect("defaults to the global providers; flush force-flushes them", () =>
+    Effect.acquireUseRelease(
+      Effect.sync(() => {
+        // Batching that would not export for a minute: only a flush gets data out now.
+        const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
+        const logExporter = new InMemoryLogRecordExporter()
+        metrics.setGlobalMeterProvider(
+          new MeterProvider({
+            readers: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 })]
+          })
+        )
+        logs.setGlobalLoggerProvider(
+          new LoggerProvider({
+            processors: [new BatchLogRecordProcessor({ exporter: logExporter, scheduledDelayMillis: 60_000 })]
+          })
+        )
+        return { metricExporter, logExporter }
+      }),
+      ({ logExporter, metricExporter }) =>
+        Effect.gen(function* () {
+          yield* Telemetry.emit(bdCall("ok", 5))
+          assert.deepStrictEqual(logExporter.getFinishedLogRecords(), [])
+          yield* Telemetry.flush
+          const exported = metricExporter.getMetrics().flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics))
+          assert.strictEqual(pointWith(find(exported, "gastown_bd_calls_total"), { status: "ok" }).value, 1)
+          assert.deepStrictEqual(
+            logExporter.getFinishedLogRecords().map((r) => r.body),
+            ["bd.call"]
+          )
+        }).pipe(Effect.provide(Bridge.layer())),
+      () =>
+        Effect.sync(() => {
+          metrics.disable()
+          logs.disable()
+        })
     )
-  })
+  )
 })
 
 describe("Bridge.layerEffectOpenTelemetry", () => {
@@ -298,7 +303,7 @@ describe("Bridge.layerEffectOpenTelemetry", () => {
     }).pipe(
       Effect.provide(
         Bridge.layerEffectOpenTelemetry({ meterProvider: sdk.meterProvider }).pipe(
-          Layer.provide(OtelLogger.layerLoggerProvider(new SimpleLogRecordProcessor(sdk.exporter))),
+          Layer.provide(OtelLogger.layerLoggerProvider(new SimpleLogRecordProcessor({ exporter: sdk.exporter }))),
           Layer.provide(OtelResource.layer({ serviceName: "gt" }))
         )
       )

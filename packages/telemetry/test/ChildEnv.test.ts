@@ -22,6 +22,7 @@ const on = (overrides: Partial<TelemetryConfig.On> = {}): TelemetryConfig.On => 
   bdOutput: true,
   strict: false,
   stateDir: "/tmp/gastown-otel-state",
+  flushTimeoutMs: 250,
   ...overrides
 })
 

@@ -1,49 +1,9 @@
 // Real short-lived processes: what a CLI does at exit, on failure and on signals.
 import { assert, describe, it } from "@effect/vitest"
-import { TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
-import { spawn } from "node:child_process"
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import * as CaptureServer from "./support/CaptureServer.ts"
 import { attributesOf, decodeLogs } from "./support/OtlpDecode.ts"
-
-const program = fileURLToPath(new URL("programs/emit-one.ts", import.meta.url))
-const metricsPath = new URL(TelemetryConfig.defaultUrls.metrics).pathname
-const logsPath = new URL(TelemetryConfig.defaultUrls.logs).pathname
-
-interface Run {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stderr: string
-  readonly ms: number
-}
-
-const run = (mode: string, env: Record<string, string>, signal?: NodeJS.Signals) =>
-  Effect.promise(
-    () =>
-      new Promise<Run>((resolve) => {
-        const started = performance.now()
-        const child = spawn(process.execPath, [program, mode], {
-          env: {
-            PATH: process.env["PATH"] ?? "",
-            GT_OTEL_STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "gastown-otel-")),
-            ...env
-          },
-          stdio: ["ignore", "pipe", "pipe"]
-        })
-        let stderr = ""
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
-        child.stdout.on("data", (d: Buffer) => {
-          if (signal !== undefined && d.toString().includes("ready")) child.kill(signal)
-        })
-        child.on("exit", (code, sig) => resolve({ code, signal: sig, stderr, ms: performance.now() - started }))
-      })
-  )
-
-const urls = (base: string) => ({ GT_OTEL_METRICS_URL: base + metricsPath, GT_OTEL_LOGS_URL: base + logsPath })
+import { logsPath, metricsPath, run, urls } from "./support/Processes.ts"
 
 describe("a short-lived process", () => {
   for (const [mode, signal, expectedCode] of [
@@ -59,8 +19,8 @@ describe("a short-lived process", () => {
       () =>
         Effect.gen(function* () {
           const server = yield* CaptureServer.start()
-          const withTelemetry = yield* run(mode, urls(server.url), signal)
-          const without = yield* run(mode, {}, signal)
+          const withTelemetry = yield* run({ mode, env: urls(server.url), ...(signal ? { signal } : {}) })
+          const without = yield* run({ mode, ...(signal ? { signal } : {}) })
           assert.strictEqual(withTelemetry.code, without.code, "telemetry does not change the exit code")
           assert.strictEqual(withTelemetry.code, expectedCode)
           assert.strictEqual(server.byPath(metricsPath).length, 1)
@@ -75,7 +35,7 @@ describe("a short-lived process", () => {
 
   it.live("telemetry off: no request, no connection", () =>
     Effect.gen(function* () {
-      const result = yield* run("ok", { CHECK_SOCKETS: "1" })
+      const result = yield* run({ env: { CHECK_SOCKETS: "1" } })
       assert.strictEqual(result.code, 0)
       assert.include(result.stderr, "connections=0")
     })
@@ -83,7 +43,7 @@ describe("a short-lived process", () => {
 
   it.live("a malformed URL: one typed error on stderr naming the variable, the program runs on", () =>
     Effect.gen(function* () {
-      const result = yield* run("ok", { GT_OTEL_METRICS_URL: "not a url", CHECK_SOCKETS: "1" })
+      const result = yield* run({ env: { GT_OTEL_METRICS_URL: "not a url", CHECK_SOCKETS: "1" } })
       assert.strictEqual(result.code, 0)
       assert.include(result.stderr, 'GT_OTEL_METRICS_URL: "not a url"')
       assert.strictEqual(result.stderr.split("GT_OTEL_METRICS_URL").length - 1, 1, "printed once")

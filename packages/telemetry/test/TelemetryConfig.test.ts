@@ -89,7 +89,8 @@ describe("TelemetryConfig", () => {
           context: {},
           bdOutput: true,
           strict: false,
-          stateDir: path.join(os.homedir(), ".local", "state", "gastown-otel")
+          stateDir: path.join(os.homedir(), ".local", "state", "gastown-otel"),
+          flushTimeoutMs: 250
         })
       })
     )

@@ -37,6 +37,24 @@ const warnOnce = (() => {
     })
 })()
 
+// While the final flush runs, a (second) SIGINT or SIGTERM ends the process at once: the
+// user asked twice, and what is not sent yet is in the spool already.
+const exitOnSignal = <A, E, R>(flush: Effect.Effect<A, E, R>) =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => {
+      const exit = () => process.exit(130)
+      process.once("SIGINT", exit)
+      process.once("SIGTERM", exit)
+      return exit
+    }),
+    () => flush,
+    (exit) =>
+      Effect.sync(() => {
+        process.off("SIGINT", exit)
+        process.off("SIGTERM", exit)
+      })
+  )
+
 export const make = Effect.fnUntraced(function* (options: Options) {
   const processStart = nowUnixNano()
   const recorder = Recorder.make({ derive: options.derive })
@@ -166,6 +184,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   yield* Effect.addFinalizer(() =>
     flush.pipe(
       Effect.timeoutOrElse({ duration: shutdownTimeoutMs, orElse: () => Effect.void }),
+      exitOnSignal,
       Effect.ensuring(Effect.sync(() => agents.destroy()))
     )
   )

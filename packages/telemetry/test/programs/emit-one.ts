@@ -1,7 +1,7 @@
 // A short-lived program for the exit tests: emits one bd.call through layerConfig("gt")
-// and then ends as argv[2] says: ok, fail (typed failure), throw (defect), or wait (until
+// (argv[3] is its id) and then ends as argv[2] says: ok, fail (typed failure), throw (defect), or wait (until
 // a signal). CHECK_SOCKETS=1 reports on stderr whether it ever opened a connection.
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Telemetry } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
 import * as net from "node:net"
@@ -17,9 +17,11 @@ if (process.env["CHECK_SOCKETS"] === "1") {
 }
 
 const mode = process.argv[2] ?? "ok"
+// Tells the runs apart in what the server received.
+const id = process.argv[3] ?? "0"
 
 const program = Effect.gen(function* () {
-  yield* Telemetry.emit({ _tag: "bd.call", subcommand: "list", args: "list", duration_ms: 5, status: "ok" })
+  yield* Telemetry.emit({ _tag: "bd.call", subcommand: "list", args: `list --id ${id}`, duration_ms: 5, status: "ok" })
   if (mode === "fail") return yield* Effect.fail(new Error("typed failure"))
   if (mode === "throw") throw new Error("defect")
   if (mode === "wait") {

@@ -9,22 +9,32 @@ export interface Captured {
   readonly path: string
   readonly headers: http.IncomingHttpHeaders
   readonly body: Uint8Array
+  /** The status it was answered with; undefined while unanswered (or never: a fault). */
+  status?: number
 }
 
-/** How to answer one request: a status (and headers), or a fault. */
+/**
+ * How to answer one request: a status (with headers, after a delay), or a fault: accept
+ * and never answer, or reset the connection in the middle of the request body.
+ */
 export type Reply =
-  { readonly status: number; readonly headers?: Record<string, string> } | { readonly fault: "hang" | "reset" }
+  | { readonly status: number; readonly headers?: Record<string, string>; readonly delayMs?: number }
+  | { readonly fault: "hang" | "reset" }
 
 export interface CaptureServer {
   readonly url: string
+  readonly close: () => Promise<void>
   readonly requests: Array<Captured>
   readonly byPath: (path: string) => ReadonlyArray<Captured>
+  /** The requests of `path` that were answered 2xx: what a backend stored. */
+  readonly accepted: (path: string) => ReadonlyArray<Captured>
   /** Resolves once `n` requests have arrived (or after `timeoutMs`). */
   readonly waitFor: (n: number, timeoutMs?: number) => Promise<void>
   setReply: (reply: (request: Captured) => Reply) => void
 }
 
-export const start = (): Effect.Effect<CaptureServer, never, import("effect").Scope.Scope> =>
+/** Starts a server on 127.0.0.1 (`port` 0: any free port); it closes with the scope. */
+export const start = (port = 0): Effect.Effect<CaptureServer, never, import("effect").Scope.Scope> =>
   Effect.acquireRelease(
     Effect.promise(
       () =>
@@ -34,7 +44,16 @@ export const start = (): Effect.Effect<CaptureServer, never, import("effect").Sc
           let reply: (request: Captured) => Reply = () => ({ status: 200 })
           const server = http.createServer((req, res) => {
             const chunks: Array<Buffer> = []
-            req.on("data", (chunk: Buffer) => chunks.push(chunk))
+            const peek = reply({
+              method: req.method ?? "",
+              path: req.url ?? "",
+              headers: req.headers,
+              body: new Uint8Array()
+            })
+            req.on("data", (chunk: Buffer) => {
+              if ("fault" in peek && peek.fault === "reset") return req.socket.destroy()
+              chunks.push(chunk)
+            })
             req.on("end", () => {
               const captured: Captured = {
                 method: req.method ?? "",
@@ -45,20 +64,29 @@ export const start = (): Effect.Effect<CaptureServer, never, import("effect").Sc
               requests.push(captured)
               for (const wake of waiters.splice(0)) wake()
               const answer = reply(captured)
-              if ("fault" in answer) {
-                if (answer.fault === "reset") req.socket.destroy()
-                return
-              }
-              res.writeHead(answer.status, answer.headers ?? {})
-              res.end()
+              if ("fault" in answer) return
+              // Like a backend, it has stored the data once it decides to answer 2xx, whether
+              // or not the answer reaches the client.
+              setTimeout(() => {
+                captured.status = answer.status
+                res.writeHead(answer.status, answer.headers ?? {})
+                res.end()
+              }, answer.delayMs ?? 0)
             })
           })
-          server.listen(0, "127.0.0.1", () => {
+          server.listen(port, "127.0.0.1", () => {
             const { port } = server.address() as AddressInfo
             const capture: CaptureServer = {
               url: `http://127.0.0.1:${port}`,
+              close: () =>
+                new Promise<void>((done) => {
+                  server.closeAllConnections()
+                  server.close(() => done())
+                }),
               requests,
               byPath: (path) => requests.filter((r) => r.path === path),
+              accepted: (path) =>
+                requests.filter((r) => r.path === path && r.status !== undefined && r.status >= 200 && r.status < 300),
               waitFor: async (n, timeoutMs = 5_000) => {
                 const deadline = Date.now() + timeoutMs
                 while (requests.length < n && Date.now() < deadline) {
@@ -76,12 +104,8 @@ export const start = (): Effect.Effect<CaptureServer, never, import("effect").Sc
           })
         })
     ),
-    ({ server }) =>
-      Effect.promise(
-        () =>
-          new Promise<void>((resolve) => {
-            server.closeAllConnections()
-            server.close(() => resolve())
-          })
-      )
+    ({ server, capture }) => (server.listening ? Effect.promise(capture.close) : Effect.void)
   ).pipe(Effect.map(({ capture }) => capture))
+
+/** Stops a server before its scope ends (a backend going down). */
+export const stop = (server: CaptureServer): Effect.Effect<void> => Effect.promise(server.close)

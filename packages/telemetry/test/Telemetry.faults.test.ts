@@ -1,0 +1,95 @@
+// A backend that refuses, hangs, is slow, fails or resets (SPEC §8): the host's exit code
+// is unchanged, it exits within the flush budget, retries follow the OTLP rules, and what
+// could not be sent is spooled and sent once by a later process.
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as CaptureServer from "./support/CaptureServer.ts"
+import { attributesOf, decodeLogs } from "./support/OtlpDecode.ts"
+import { logsPath, run, tempDir, urls } from "./support/Processes.ts"
+
+// The final flush may add 250 ms (shutdownTimeoutMs); the rest is slack for a loaded CI
+// machine. The Go CLI waits up to 2 s.
+const budgetMs = 250
+const slackMs = 750
+
+const logIds = (requests: ReadonlyArray<CaptureServer.Captured>) =>
+  requests.flatMap((r) =>
+    decodeLogs(r.body).resourceLogs.flatMap((rl) =>
+      rl.scopeLogs.flatMap((s) =>
+        s.logRecords.map((l) => String(attributesOf(l.attributes)["args"]).replace("list --id ", ""))
+      )
+    )
+  )
+
+type Fault = CaptureServer.Reply | "refused"
+
+const cases: ReadonlyArray<{
+  readonly name: string
+  readonly fault: Fault
+  /** Delivered by the process itself (after retries), spooled for later, or dropped. */
+  readonly outcome: "delivered" | "spooled" | "dropped"
+}> = [
+  { name: "connection refused", fault: "refused", outcome: "spooled" },
+  { name: "accept and hang", fault: { fault: "hang" }, outcome: "spooled" },
+  { name: "reset in the middle of the body", fault: { fault: "reset" }, outcome: "spooled" },
+  { name: "slow response (100 ms)", fault: { status: 200, delayMs: 100 }, outcome: "delivered" },
+  { name: "503 Service Unavailable", fault: { status: 503 }, outcome: "spooled" },
+  { name: "502 Bad Gateway", fault: { status: 502 }, outcome: "spooled" },
+  { name: "500 Internal Server Error (not retryable)", fault: { status: 500 }, outcome: "dropped" },
+  { name: "400 Bad Request (not retryable)", fault: { status: 400 }, outcome: "dropped" }
+]
+
+describe("a backend at fault", () => {
+  for (const { name, fault, outcome } of cases) {
+    it.live(
+      `${name}: exit code unchanged, within the budget, then ${outcome}`,
+      () =>
+        Effect.gen(function* () {
+          let server = yield* CaptureServer.start()
+          const env = { ...urls(server.url), GT_OTEL_STATE_DIR: tempDir() }
+          if (fault === "refused") yield* CaptureServer.stop(server)
+          else server.setReply(() => fault)
+          const baseline = yield* run({ id: 0 })
+          const faced = yield* run({ id: 1, env })
+          assert.strictEqual(faced.code, baseline.code)
+          assert.isBelow(faced.ms, baseline.ms + budgetMs + slackMs, `exit took ${Math.round(faced.ms)} ms`)
+
+          // The backend recovers; the next process sends its own record and what was spooled.
+          if (fault === "refused") server = yield* CaptureServer.start(Number(new URL(server.url).port))
+          server.setReply(() => ({ status: 200 }))
+          yield* run({ id: 2, env })
+          const ids = logIds(server.accepted(logsPath)).toSorted()
+          const expected = { delivered: ["1", "2"], spooled: ["1", "2"], dropped: ["2"] }[outcome]
+          assert.deepStrictEqual(ids, expected, "each record once; a rejected one never")
+          if (outcome === "dropped") assert.include(faced.stderr, "rejected")
+        }),
+      30_000
+    )
+  }
+
+  it.live("429 with Retry-After: retried after the given delay, delivered once", () =>
+    Effect.gen(function* () {
+      const server = yield* CaptureServer.start()
+      let calls = 0
+      server.setReply(() => (calls++ === 0 ? { status: 429, headers: { "retry-after": "0.05" } } : { status: 200 }))
+      const faced = yield* run({ id: 1, env: { ...urls(server.url), GT_OTEL_STATE_DIR: tempDir() } })
+      assert.strictEqual(faced.code, 0)
+      assert.deepStrictEqual(logIds(server.accepted(logsPath)), ["1"])
+      assert.isAtLeast(server.byPath(logsPath).length + server.requests.length, 3, "the refused one was retried")
+    })
+  )
+
+  it.live(
+    "a second SIGINT during a hung flush exits at once, not at the end of the budget",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* CaptureServer.start()
+        server.setReply(() => ({ fault: "hang" }))
+        const env = { ...urls(server.url), GT_OTEL_STATE_DIR: tempDir(), GT_OTEL_FLUSH_TIMEOUT_MS: "20000" }
+        const faced = yield* run({ mode: "wait", signal: "SIGINT", repeatSignalAfterMs: 300, env })
+        assert.strictEqual(faced.code, 130)
+        assert.isBelow(faced.ms, 10_000, "well before the 20 s budget")
+      }),
+    30_000
+  )
+})
