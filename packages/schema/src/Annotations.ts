@@ -35,11 +35,12 @@ export interface MetricSpec {
 }
 
 /**
- * Which program emits an event; it selects the OTLP resource's `service.name`.
+ * Which program emits an event: gt, bd, or the telemetry library itself (self metrics,
+ * recorded by whichever program runs it).
  *
  * @since 0.1.0
  */
-export type Emitter = "gt" | "bd"
+export type Emitter = "gt" | "bd" | "telemetry"
 
 /**
  * What an event schema derives.

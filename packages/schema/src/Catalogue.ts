@@ -8,10 +8,11 @@ import { Schema, SchemaAST } from "effect"
 import { type EventSpec, eventSpec, type FieldSpec, fieldSpec, type MetricSpec } from "./Annotations.ts"
 import * as BdEvents from "./BdEvents.ts"
 import * as GtEvents from "./GtEvents.ts"
+import * as SelfEvents from "./SelfEvents.ts"
 import * as GtContext from "./GtContext.ts"
 
 /**
- * Every event schema, gt's first.
+ * Every event schema: gt's, bd's, then the library's own.
  *
  * @since 0.1.0
  */
@@ -38,7 +39,8 @@ export const events = [
   BdEvents.DbRetry,
   BdEvents.DbLockWait,
   BdEvents.IssueCount,
-  BdEvents.AiRequest
+  BdEvents.AiRequest,
+  SelfEvents.TelemetryDropped
 ] as const
 
 /**
@@ -148,6 +150,8 @@ export interface Metric extends MetricSpec {
   readonly labelKeys: ReadonlyArray<string>
   /** How point values are sent: `int` for counts, `double` for measured values. */
   readonly valueType: "int" | "double"
+  /** Per label key (same order): the most distinct values kept per process, if capped. */
+  readonly labelMaxValues: ReadonlyArray<number | undefined>
 }
 
 /**
@@ -161,7 +165,11 @@ export const metrics: ReadonlyArray<Metric> = entries.flatMap((e) =>
     event: e.spec.name,
     emitter: e.spec.emitter,
     labelKeys: [...GtContext.metricKeys, ...m.labels],
-    valueType: m.value === undefined || e.fields.find((f) => f.name === m.value)?.type === "int" ? "int" : "double"
+    valueType: m.value === undefined || e.fields.find((f) => f.name === m.value)?.type === "int" ? "int" : "double",
+    labelMaxValues: [
+      ...GtContext.metricKeys.map(() => undefined),
+      ...m.labels.map((l) => e.fields.find((f) => f.name === l)?.maxValues)
+    ]
   }))
 )
 

@@ -65,7 +65,21 @@ export interface Options {
 
 const metricsByEvent: ReadonlyMap<string, ReadonlyArray<Metric>> = Map.groupBy(metrics, (m) => m.event)
 
-const labelValue = (value: unknown): string => (typeof value === "string" ? value : String(value))
+// Per metric label field: its byte limit, if it has one.
+const labelLimits: ReadonlyMap<Metric, ReadonlyArray<number | undefined>> = new Map(
+  metrics.map((m) => [m, m.labels.map((l) => byName.get(m.event)!.fields.find((f) => f.name === l)?.truncateBytes)])
+)
+
+const cut = (value: string, maxBytes: number | undefined) =>
+  maxBytes === undefined ? value : Truncate.utf8(value, maxBytes).text
+
+const labelValue = (value: unknown, maxBytes: number | undefined): string =>
+  typeof value === "string" ? cut(value, maxBytes) : String(value)
+
+const correlationValue = (context: GtContext.GtContext, key: GtContext.Key) => {
+  const value = context[key]
+  return value === undefined ? undefined : cut(value, GtContext.maxValueBytes)
+}
 
 /**
  * The metric updates an event derives, for the given correlation labels.
@@ -74,10 +88,13 @@ const labelValue = (value: unknown): string => (typeof value === "string" ? valu
  */
 export const metricUpdates = (event: Event, context: GtContext.GtContext): ReadonlyArray<MetricUpdate> => {
   const record = event as unknown as Record<string, unknown>
-  const correlation = GtContext.metricKeys.map((key) => context[key])
+  const correlation = GtContext.metricKeys.map((key) => correlationValue(context, key))
   return (metricsByEvent.get(event._tag) ?? []).map((metric) => ({
     metric,
-    labelValues: [...correlation, ...metric.labels.map((field) => labelValue(record[field]))],
+    labelValues: [
+      ...correlation,
+      ...metric.labels.map((field, i) => labelValue(record[field], labelLimits.get(metric)![i]))
+    ],
     value: metric.value === undefined ? 1 : (record[metric.value] as number)
   }))
 }
@@ -124,7 +141,7 @@ export const logRecord = (event: Event, context: GtContext.GtContext, options: O
     attributes.push({ key: field.name, value: text, type: "string" })
   }
   for (const label of GtContext.labels) {
-    const value = context[label.key]
+    const value = correlationValue(context, label.key)
     if (value !== undefined) attributes.push({ key: label.key, value, type: "string" })
   }
   return { body: event._tag, severity: severity(event), attributes }

@@ -18,11 +18,12 @@ export const Outcome = field(Schema.Literals(["ok", "error"]), { outcome: true }
 
 /**
  * A label value from an open set (a bd subcommand, a model name): allowed as a
- * metric label because the exporter folds values past `maxValues` into `other`.
+ * metric label because the exporter folds values past `maxValues` into `other`, and
+ * cuts absurdly long ones.
  *
  * @since 0.1.0
  */
-export const OpenLabel = (maxValues: number) => field(Schema.NonEmptyString, { maxValues })
+export const OpenLabel = (maxValues: number) => field(Schema.NonEmptyString, { maxValues, truncateBytes: 128 })
 
 /**
  * Free text exported on log records only, cut to `truncateBytes` UTF-8 bytes and

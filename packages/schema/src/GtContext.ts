@@ -41,6 +41,14 @@ export const labels = [
 export type Key = (typeof labels)[number]["key"]
 
 /**
+ * Label values are cut to this many UTF-8 bytes on export: they come from the
+ * environment, where nothing bounds them.
+ *
+ * @since 0.1.0
+ */
+export const maxValueBytes = 256
+
+/**
  * The label keys that go on metric points (the others are too many-valued).
  *
  * @since 0.1.0

@@ -21,7 +21,7 @@ export const keys = {
  *
  * @since 0.1.0
  */
-export const serviceNames: { readonly [E in Emitter]: string } & { readonly daemon: string } = {
+export const serviceNames: { readonly [E in Exclude<Emitter, "telemetry">]: string } & { readonly daemon: string } = {
   gt: "gastown",
   bd: "bd",
   daemon: "gastown-daemon"

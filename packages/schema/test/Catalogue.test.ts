@@ -26,7 +26,8 @@ const members = (event: string, name: string) =>
   literalMembers((Catalogue.byName.get(event)!.schema.fields as Schema.Struct.Fields)[name]!.ast)
 
 describe("event schemas", () => {
-  it("cover SPEC §5: 16 gt events and 7 bd events", () => {
+  it("cover SPEC §5: 16 gt events and 7 bd events, plus the library's own", () => {
+    assert.deepStrictEqual(byEmitter("telemetry"), ["telemetry.dropped"])
     assert.deepStrictEqual(byEmitter("gt"), [
       "bd.call",
       "session.start",
@@ -112,7 +113,7 @@ describe("catalogue policy", () => {
     assert.strictEqual(new Set(names).size, names.length)
     for (const m of Catalogue.metrics) {
       assert.match(m.name, /^[a-z][a-z0-9_]*$/)
-      assert.isTrue(m.name.startsWith(m.emitter === "gt" ? "gastown_" : "bd_"), m.name)
+      assert.isTrue(m.name.startsWith(m.emitter === "bd" ? "bd_" : "gastown_"), m.name)
       if (m.kind === "counter") assert.isTrue(m.name.endsWith("_total"), m.name)
       else assert.isFalse(m.name.endsWith("_total"), m.name)
       assert.isAbove(m.description.length, 0, m.name)

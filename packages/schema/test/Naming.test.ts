@@ -33,18 +33,20 @@ const expected = [
 ]
 
 const stackFlags = parseFlags(Naming.victoriaMetricsFlags)
+// SPEC §4's metrics; the library's own (gastown_telemetry_dropped_total) come on top.
+const specMetrics = Catalogue.metrics.filter((m) => m.emitter !== "telemetry")
 const stored = (flags: typeof stackFlags) =>
-  Catalogue.metrics.map((m) => storedMetricName({ name: m.name, unit: m.unit, type: m.kind }, flags))
+  specMetrics.map((m) => storedMetricName({ name: m.name, unit: m.unit, type: m.kind }, flags))
 
 describe("metric names as VictoriaMetrics stores them", () => {
   it("are SPEC §4's 26 names, one by one, under the stack's flags", () => {
-    assert.strictEqual(Catalogue.metrics.length, expected.length)
+    assert.strictEqual(specMetrics.length, expected.length)
     assert.deepStrictEqual(stored(stackFlags), expected)
   })
 
   it("agree with the catalogue's own model of the stack", () => {
     assert.deepStrictEqual(
-      Catalogue.metrics.map((m) => Naming.promCompatible(m.name)),
+      specMetrics.map((m) => Naming.promCompatible(m.name)),
       stored(stackFlags)
     )
   })
@@ -59,6 +61,14 @@ describe("metric names as VictoriaMetrics stores them", () => {
       "bd_ai_request_duration_ms"
     ])
     assert.include(renamed, "gastown_bd_duration_ms_milliseconds")
+  })
+
+  it("the library's own metric is stored as gastown_telemetry_dropped_total", () => {
+    const own = Catalogue.metrics.filter((m) => m.emitter === "telemetry")
+    assert.deepStrictEqual(
+      own.map((m) => storedMetricName({ name: m.name, unit: m.unit, type: m.kind }, stackFlags)),
+      ["gastown_telemetry_dropped_total"]
+    )
   })
 
   it("keep honest units: ms on durations, {…} annotations on counts", () => {

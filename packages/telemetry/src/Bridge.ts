@@ -12,6 +12,7 @@ import type * as ApiLogs from "@opentelemetry/api-logs"
 import { Effect, Layer } from "effect"
 import { CurrentLabels } from "./Labels.ts"
 import { makeEmit, type Sink } from "./internal/Core.ts"
+import * as LabelGuard from "./internal/LabelGuard.ts"
 import { type Shape, Telemetry } from "./Telemetry.ts"
 
 /**
@@ -95,6 +96,8 @@ const make = (options: Options | undefined): Effect.Effect<Shape> =>
         return write
       }
 
+      // The SDK has no place for our drop counts: folds happen, uncounted.
+      const guard = LabelGuard.make(() => undefined)
       const sink: Sink = {
         record: (event, labels, span, timeUnixNano) => {
           // The Effect span as the OTel parent: the log record (and exemplars) carry its ids.
@@ -106,7 +109,7 @@ const make = (options: Options | undefined): Effect.Effect<Shape> =>
                   spanId: span.spanId,
                   traceFlags: span.sampled ? api.TraceFlags.SAMPLED : api.TraceFlags.NONE
                 })
-          for (const update of Derive.metricUpdates(event, labels)) {
+          for (const update of Derive.metricUpdates(event, labels).map(guard)) {
             const attributes: Api.Attributes = {}
             update.metric.labelKeys.forEach((key, i) => {
               const value = update.labelValues[i]

@@ -4,14 +4,9 @@ import type { Catalogue, GtContext } from "@gastown-otel/schema"
 import { Context, Effect, Tracer } from "effect"
 import { CurrentLabels } from "../Labels.ts"
 import { InvalidEvent } from "../TelemetryError.ts"
+import { nowUnixNano } from "./Clock.ts"
 import type { Recorder } from "./Recorder.ts"
 import { validate } from "./Validate.ts"
-
-/** Wall-clock time in Unix nanoseconds, with sub-millisecond precision. */
-export const nowUnixNano: () => bigint = (() => {
-  const originMs = performance.timeOrigin
-  return () => BigInt(Math.round((originMs + performance.now()) * 1e6))
-})()
 
 /**
  * Where validated events go: `record` derives and keeps them (the in-process recorder,

@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { type Cumulative, pointsFrom, type Total } from "./Cumulative.ts"
-import { nowUnixNano } from "./Core.ts"
+import { nowUnixNano } from "./Clock.ts"
 import { withLock } from "./Lock.ts"
 
 interface StoredTotal {

@@ -1,7 +1,9 @@
 // The in-process half of the pipeline: turns validated events into metric deltas and
 // log records, bounded in memory. Exporters drain it; nothing here does I/O.
-import { type Catalogue, Derive, GtContext } from "@gastown-otel/schema"
+import { type Catalogue, Derive, GtContext, type SelfEvents } from "@gastown-otel/schema"
 import type { Tracer } from "effect"
+import { nowUnixNano } from "./Clock.ts"
+import * as LabelGuard from "./LabelGuard.ts"
 import type { KeyValue, LogRecord } from "./otlp/Model.ts"
 
 /** One label set of one metric, with what happened to it since the last drain. */
@@ -21,7 +23,7 @@ export interface Series {
 }
 
 /** Why something recorded was not kept. */
-export type DropReason = "log_buffer_full" | "series_limit" | "invalid_event" | "export_failed"
+export type DropReason = SelfEvents.DropReason
 
 export interface Limits {
   /** Log records buffered between drains; the oldest are dropped past it. */
@@ -76,6 +78,7 @@ export const make = (options: { readonly derive?: Derive.Options | undefined; re
   let logs: Array<LogRecord> = []
   const dropped = new Map<DropReason, number>()
   const drop = (reason: DropReason, count = 1) => dropped.set(reason, (dropped.get(reason) ?? 0) + count)
+  const guard = LabelGuard.make(() => drop("label_folded"))
 
   const seriesFor = (update: Derive.MetricUpdate): Series | undefined => {
     const key = `${update.metric.name}\u0000${update.labelValues.join("\u0000")}`
@@ -105,7 +108,7 @@ export const make = (options: { readonly derive?: Derive.Options | undefined; re
   }
 
   const record: Recorder["record"] = (event, context, span, timeUnixNano) => {
-    for (const update of Derive.metricUpdates(event, context)) {
+    for (const update of Derive.metricUpdates(event, context).map(guard)) {
       const s = seriesFor(update)
       if (s === undefined) {
         drop("series_limit")
@@ -146,7 +149,19 @@ export const make = (options: { readonly derive?: Derive.Options | undefined; re
     return derived
   }
 
+  // Drops are reported as the library's own event, once per reason and drain.
+  const reported = new Map<DropReason, number>()
+  const reportDrops = () => {
+    for (const [reason, total] of dropped) {
+      const fresh = total - (reported.get(reason) ?? 0)
+      if (fresh <= 0) continue
+      reported.set(reason, total)
+      record({ _tag: "telemetry.dropped", reason, count: fresh }, {}, undefined, nowUnixNano())
+    }
+  }
+
   const drain: Recorder["drain"] = () => {
+    reportDrops()
     const dirty = [...series.values()].filter((s) => s.dirty)
     const out = dirty.map((s) => ({ ...s, buckets: [...s.buckets] }))
     for (const s of dirty) {
