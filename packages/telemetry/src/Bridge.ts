@@ -109,7 +109,7 @@ const make = (options: Options | undefined): Effect.Effect<Shape> =>
                   spanId: span.spanId,
                   traceFlags: span.sampled ? api.TraceFlags.SAMPLED : api.TraceFlags.NONE
                 })
-          for (const update of Derive.metricUpdates(event, labels).map(guard)) {
+          for (const update of guard(Derive.metricUpdates(event, labels))) {
             const attributes: Api.Attributes = {}
             update.metric.labelKeys.forEach((key, i) => {
               const value = update.labelValues[i]

@@ -5,12 +5,13 @@
  * @since 0.1.0
  */
 import { type Catalogue, type Derive, type GtContext, Resource } from "@gastown-otel/schema"
-import { Context, Effect, Layer } from "effect"
+import { Console, Context, Effect, Layer } from "effect"
 import { hostname } from "node:os"
 import * as TelemetryConfig from "./TelemetryConfig.ts"
 import { CurrentLabels } from "./Labels.ts"
 import { nowUnixNano } from "./internal/Clock.ts"
 import { makeEmit } from "./internal/Core.ts"
+import * as Limits from "./internal/Limits.ts"
 import { pointsFrom, type Total } from "./internal/Cumulative.ts"
 import type { LogRecord, MetricData } from "./internal/otlp/Model.ts"
 import * as Recorder from "./internal/Recorder.ts"
@@ -218,6 +219,7 @@ export interface ConfigOptions {
  * @since 0.1.0
  */
 export const optionsFromConfig = (config: TelemetryConfig.On, options: ConfigOptions): Options => {
+  const attributes = Limits.resource(config.resourceAttributes).kept
   const serviceName =
     options.daemon && config.serviceName === Resource.serviceNames.gt
       ? Resource.serviceNames.daemon
@@ -228,7 +230,7 @@ export const optionsFromConfig = (config: TelemetryConfig.On, options: ConfigOpt
     tracesUrl: config.tracesUrl,
     headers: config.headers,
     resource: {
-      ...Object.fromEntries(config.resourceAttributes),
+      ...Object.fromEntries(attributes),
       [Resource.keys.serviceName]: serviceName,
       [Resource.keys.serviceVersion]: options.version,
       [Resource.keys.hostName]: hostname()
@@ -255,7 +257,15 @@ export const layerConfig = (program: TelemetryConfig.Program, options: ConfigOpt
     Effect.gen(function* () {
       const config = yield* TelemetryConfig.orOff(program)
       const active = Layer.succeed(ActiveConfig, config)
-      if (config._tag === "On") return Layer.merge(layer(optionsFromConfig(config, options)), active)
+      if (config._tag === "On") {
+        const { dropped } = Limits.resource(config.resourceAttributes)
+        if (dropped.length > 0) {
+          yield* Console.error(
+            `OTEL_RESOURCE_ATTRIBUTES: left out ${dropped.length} attribute(s) (over ${Limits.maxResourceAttributes}, or a key over ${Limits.victoriaLogs.maxFieldNameBytes} bytes)`
+          )
+        }
+        return Layer.merge(layer(optionsFromConfig(config, options)), active)
+      }
       // A bad label variable has already been reported by orOff; run unlabelled.
       const labels = yield* TelemetryConfig.context(program).pipe(Effect.orElseSucceed(() => ({})))
       return Layer.mergeAll(layerNoop, labelsLayer(labels), active)

@@ -108,7 +108,7 @@ export const make = (options: { readonly derive?: Derive.Options | undefined; re
   }
 
   const record: Recorder["record"] = (event, context, span, timeUnixNano) => {
-    for (const update of Derive.metricUpdates(event, context).map(guard)) {
+    for (const update of guard(Derive.metricUpdates(event, context))) {
       const s = seriesFor(update)
       if (s === undefined) {
         drop("series_limit")

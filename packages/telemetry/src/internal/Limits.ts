@@ -1,0 +1,27 @@
+// The backends' documented limits, enforced before anything leaves the process.
+// VictoriaLogs ignores a record with a field name over 128 bytes, keeps at most 1000 fields
+// per record, and rejects very large records; VictoriaMetrics makes every resource
+// attribute a label. Our own fields are bounded by the catalogue; what the user hands us
+// (OTEL_RESOURCE_ATTRIBUTES) is bounded here.
+import { Redact, Truncate } from "@gastown-otel/schema"
+
+export const victoriaLogs = { maxFieldNameBytes: 128, maxFields: 1000, maxRecordBytes: 2 * 1024 * 1024 } as const
+
+export const maxResourceAttributes = 32
+export const maxResourceValueBytes = 256
+
+/** Resource attributes within the limits (values redacted and cut), and the keys left out. */
+export const resource = (
+  attributes: ReadonlyArray<readonly [string, string]>
+): { readonly kept: ReadonlyArray<readonly [string, string]>; readonly dropped: ReadonlyArray<string> } => {
+  const kept: Array<readonly [string, string]> = []
+  const dropped: Array<string> = []
+  for (const [key, value] of attributes) {
+    if (Buffer.byteLength(key) > victoriaLogs.maxFieldNameBytes || kept.length >= maxResourceAttributes) {
+      dropped.push(key)
+      continue
+    }
+    kept.push([key, Truncate.utf8(Redact.secrets(value), maxResourceValueBytes).text])
+  }
+  return { kept, dropped }
+}
