@@ -2,7 +2,7 @@
 // into cumulative points (host-wide state when a state directory is given), writes the
 // encoded requests to the spool and sends everything pending. Loaded lazily: a process
 // with telemetry off never imports it (nor node:http).
-import { Effect, Layer, Schedule } from "effect"
+import { Effect, Latch, Layer, Semaphore } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { OtlpSerialization, OtlpTracer } from "effect/observability"
 import { createHash } from "node:crypto"
@@ -58,7 +58,10 @@ const exitOnSignal = <A, E, R>(flush: Effect.Effect<A, E, R>) =>
 
 export const make = Effect.fnUntraced(function* (options: Options) {
   const processStart = nowUnixNano()
-  const recorder = Recorder.make({ derive: options.derive })
+  // Opened when the log buffer fills up: the export fiber runs at once instead of waiting
+  // for its interval, and the emitting fiber never waits for it.
+  const pressure = Latch.makeUnsafe(false)
+  const recorder = Recorder.make({ derive: options.derive, onPressure: () => pressure.openUnsafe() })
   const agents = makeAgents()
   const resource: ReadonlyArray<KeyValue> = Object.entries(options.resource).map(([key, value]) => ({
     key,
@@ -143,7 +146,16 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     )
   }
 
-  const flush: Effect.Effect<void> = Effect.gen(function* () {
+  // One sender at a time: a second one waits for the first instead of interrupting or
+  // racing it (the final flush waits for a periodic one in progress).
+  const oneAtATime = Semaphore.makeUnsafe(1)
+
+  // Telemetry never fails its host: a defect (a full disk, a bug) is reported once.
+  const safely = (effect: Effect.Effect<void>) =>
+    effect.pipe(Effect.catchCause((cause) => warnOnce("defect", `export failed: ${String(cause)}`)))
+
+  // Drains what was recorded into the spool (local disk), or sends it when there is none.
+  const persist: Effect.Effect<void> = Effect.gen(function* () {
     const { series, logs } = recorder.drain()
     if (series.length > 0) {
       const metrics = yield* cumulative
@@ -176,22 +188,29 @@ export const make = Effect.fnUntraced(function* (options: Options) {
       } as const
       yield* export_(header, logsRequest([{ resource, scope, records: logs }]))
     }
-    yield* sendPending
-  }).pipe(
-    // Telemetry never fails its host: a defect here (a full disk, a bug) is reported once.
-    Effect.catchCause((cause) => warnOnce("defect", `export failed: ${String(cause)}`))
-  )
+  })
 
+  const flush: Effect.Effect<void> = safely(persist.pipe(Effect.andThen(oneAtATime.withPermits(1)(sendPending))))
+
+  // A CLI (no interval) exports at exit, or earlier under pressure; no timer keeps it alive.
+  const wait =
+    options.exportIntervalMs === undefined
+      ? pressure.await
+      : Effect.raceFirst(Effect.sleep(options.exportIntervalMs), pressure.await)
+  // Forked before the final flush is registered, so it is stopped after that flush ran:
+  // finalizers run in reverse order.
+  yield* Effect.forkScoped(
+    Effect.forever(wait.pipe(Effect.andThen(Effect.sync(() => pressure.closeUnsafe())), Effect.andThen(flush)))
+  )
+  // At exit, what was recorded reaches the spool first, whatever the budget: only the
+  // sending is bounded by it. Without a spool, everything is.
   yield* Effect.addFinalizer(() =>
-    flush.pipe(
-      Effect.timeoutOrElse({ duration: shutdownTimeoutMs, orElse: () => Effect.void }),
+    (spool === undefined ? Effect.void : safely(persist)).pipe(
+      Effect.andThen(flush.pipe(Effect.timeoutOrElse({ duration: shutdownTimeoutMs, orElse: () => Effect.void }))),
       exitOnSignal,
       Effect.ensuring(Effect.sync(() => agents.destroy()))
     )
   )
-  if (options.exportIntervalMs !== undefined) {
-    yield* Effect.forkScoped(flush.pipe(Effect.repeat(Schedule.spaced(options.exportIntervalMs))))
-  }
 
   return {
     emit: makeEmit(recorder, { strict: options.strict ?? false }),

@@ -72,7 +72,12 @@ export interface Recorder {
   readonly dropped: () => ReadonlyMap<DropReason, number>
 }
 
-export const make = (options: { readonly derive?: Derive.Options | undefined; readonly limits?: Limits }): Recorder => {
+export const make = (options: {
+  readonly derive?: Derive.Options | undefined
+  readonly limits?: Limits
+  /** Called when half the log buffer is used: time to export, before records are dropped. */
+  readonly onPressure?: (() => void) | undefined
+}): Recorder => {
   const limits = options.limits ?? defaultLimits
   const series = new Map<string, Series>()
   let logs: Array<LogRecord> = []
@@ -107,7 +112,15 @@ export const make = (options: { readonly derive?: Derive.Options | undefined; re
     return s
   }
 
-  const record: Recorder["record"] = (event, context, span, timeUnixNano) => {
+  // `bounded`: the library's own drop reports bypass the buffer cap (one per reason and
+  // drain), so a count of drops never drops itself.
+  const recordWith = (
+    event: Catalogue.Event,
+    context: GtContext.GtContext,
+    span: Tracer.AnySpan | undefined,
+    timeUnixNano: bigint,
+    bounded: boolean
+  ): Derive.LogRecord => {
     for (const update of guard(Derive.metricUpdates(event, context))) {
       const s = seriesFor(update)
       if (s === undefined) {
@@ -131,7 +144,8 @@ export const make = (options: { readonly derive?: Derive.Options | undefined; re
       }
     }
     const derived = Derive.logRecord(event, context, options.derive)
-    if (logs.length >= limits.maxLogRecords) {
+    if (logs.length === limits.maxLogRecords >> 1) options.onPressure?.()
+    if (bounded && logs.length >= limits.maxLogRecords) {
       logs.shift()
       drop("log_buffer_full")
     }
@@ -148,6 +162,8 @@ export const make = (options: { readonly derive?: Derive.Options | undefined; re
     })
     return derived
   }
+  const record: Recorder["record"] = (event, context, span, timeUnixNano) =>
+    recordWith(event, context, span, timeUnixNano, true)
 
   // Drops are reported as the library's own event, once per reason and drain.
   const reported = new Map<DropReason, number>()
@@ -156,7 +172,7 @@ export const make = (options: { readonly derive?: Derive.Options | undefined; re
       const fresh = total - (reported.get(reason) ?? 0)
       if (fresh <= 0) continue
       reported.set(reason, total)
-      record({ _tag: "telemetry.dropped", reason, count: fresh }, {}, undefined, nowUnixNano())
+      recordWith({ _tag: "telemetry.dropped", reason, count: fresh }, {}, undefined, nowUnixNano(), false)
     }
   }
 
