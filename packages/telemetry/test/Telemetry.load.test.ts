@@ -76,6 +76,7 @@ describe(`${events} events`, () => {
         const counted = droppedCounted(server)
         assert.isAbove(arrived, 0)
         assert.strictEqual(arrived + counted, events, `${arrived} arrived + ${counted} counted as dropped`)
+        console.info(`load, backend down: heap +${grownMb.toFixed(0)} MB peak, ${arrived} spooled, ${counted} counted`)
       }),
     120_000
   )
@@ -94,6 +95,7 @@ describe(`${events} events`, () => {
         }).pipe(Effect.provide(live(server.url, tempDir())))
         const seconds = (performance.now() - started) / 1000
         assert.strictEqual(acceptedLogs(server), events, `at ${Math.round(events / seconds)} events/s`)
+        console.info(`load, backend up: ${events} events at ${Math.round(events / seconds)} events/s, none lost`)
         assert.strictEqual(droppedCounted(server), 0)
       }),
     120_000
