@@ -45,6 +45,11 @@ const rules: ReadonlyArray<readonly [RegExp, string | ((match: string, ...groups
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]*@/gi, `$1${mask}@`]
 ]
 
+// Every rule above needs one of these words or shapes; most text has none, and one scan
+// for them is much cheaper than running every rule (this runs on every bd call's output).
+const screen =
+  /bearer|basic|token|sk-|gh[pousr]_|github_pat_|glpat-|xox|npm_|akia|eyj|pass|pwd|secret|key|credential|auth|:\/\//i
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 }
@@ -56,6 +61,7 @@ function escape(text: string): string {
  * @since 0.1.0
  */
 export const secrets = (text: string): string => {
+  if (!screen.test(text)) return text
   let out = text
   for (const [pattern, replacement] of rules) out = out.replace(pattern, replacement as never)
   return out

@@ -1,0 +1,112 @@
+/**
+ * Grafana's provisioning for the stack: the two datasources and the dashboard provider.
+ *
+ * @since 0.1.0
+ */
+import type * as Yaml from "./Yaml.ts"
+
+/**
+ * The VictoriaLogs datasource plugin, installed at start and pinned like the images.
+ *
+ * @since 0.1.0
+ */
+export const logsPlugin = { id: "victoriametrics-logs-datasource", version: "0.30.1" } as const
+
+/**
+ * A datasource reference as panels and targets carry it.
+ *
+ * @since 0.1.0
+ */
+export interface DatasourceRef {
+  readonly type: string
+  readonly uid: string
+}
+
+/**
+ * VictoriaMetrics, through Grafana's built-in Prometheus datasource: it speaks the Prometheus
+ * query API, and the panels' queries are plain PromQL.
+ *
+ * @since 0.1.0
+ */
+export const metricsDatasource: DatasourceRef = { type: "prometheus", uid: "victoriametrics" }
+
+/**
+ * VictoriaLogs, through its plugin; queries are LogsQL.
+ *
+ * @since 0.1.0
+ */
+export const logsDatasource: DatasourceRef = { type: logsPlugin.id, uid: "victorialogs" }
+
+/**
+ * Where Grafana reads the generated dashboards inside its container.
+ *
+ * @since 0.1.0
+ */
+export const dashboardsPath = "/etc/grafana/dashboards"
+
+/**
+ * The file name of a dashboard, by its uid.
+ *
+ * @since 0.1.0
+ */
+export const dashboardFile = (uid: string): string => `${uid}.json`
+
+/**
+ * The dashboard Grafana opens on its home page.
+ *
+ * @since 0.1.0
+ */
+export const homeDashboardPath = `${dashboardsPath}/${dashboardFile("gastown")}`
+
+/**
+ * The datasources provisioning document.
+ *
+ * @since 0.1.0
+ */
+export const datasources = (): { readonly [key: string]: Yaml.Value } => ({
+  apiVersion: 1,
+  datasources: [
+    {
+      name: "VictoriaMetrics",
+      uid: metricsDatasource.uid,
+      type: metricsDatasource.type,
+      access: "proxy",
+      url: "http://victoriametrics:8428",
+      isDefault: true,
+      editable: false,
+      // Tells Grafana's Prometheus client which APIs it may use (VictoriaMetrics' own choice).
+      jsonData: { prometheusType: "Prometheus", prometheusVersion: "2.24.0" }
+    },
+    {
+      name: "VictoriaLogs",
+      uid: logsDatasource.uid,
+      type: logsDatasource.type,
+      access: "proxy",
+      url: "http://victorialogs:9428",
+      editable: false,
+      jsonData: { maxLines: 1000 }
+    }
+  ]
+})
+
+/**
+ * The dashboard provider document: Grafana loads every JSON file under {@link dashboardsPath}.
+ *
+ * @since 0.1.0
+ */
+export const dashboardProvider = (): { readonly [key: string]: Yaml.Value } => ({
+  apiVersion: 1,
+  providers: [
+    {
+      name: "gastown-otel",
+      orgId: 1,
+      folder: "Gas Town",
+      type: "file",
+      // Generated files: edits in the UI would be lost on the next `npm run gen` anyway.
+      disableDeletion: true,
+      allowUiUpdates: false,
+      updateIntervalSeconds: 30,
+      options: { path: dashboardsPath, foldersFromFilesStructure: false }
+    }
+  ]
+})
