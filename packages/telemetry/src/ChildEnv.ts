@@ -8,6 +8,10 @@
  *
  * @since 0.1.0
  */
+import { Effect } from "effect"
+import { CurrentLabels } from "./Labels.ts"
+import { ActiveConfig } from "./Telemetry.ts"
+import * as TraceContext from "./TraceContext.ts"
 import { GtContext } from "@gastown-otel/schema"
 import * as ResourceAttributes from "./ResourceAttributes.ts"
 import * as TelemetryConfig from "./TelemetryConfig.ts"
@@ -126,3 +130,41 @@ export const forClaude = (
   if (options.logToolContent === true) put("OTEL_LOG_TOOL_CONTENT", "1")
   return { ...out, ...withLabels(parentEnv, labelRecord(context, GtContext.metricKeys)) }
 }
+
+const defined = (env: Environment): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined))
+
+/**
+ * The whole environment for a bd subprocess started now: `parentEnv` plus {@link forBd}
+ * for the current configuration, labels and span.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const env = yield* ChildEnv.bdEnvironment()
+ * spawn(bdPath, args, { env })
+ * ```
+ */
+export const bdEnvironment = (parentEnv: Environment = process.env): Effect.Effect<Record<string, string>> =>
+  Effect.gen(function* () {
+    const config = yield* ActiveConfig
+    const labels = yield* CurrentLabels
+    const traceparent = yield* TraceContext.current
+    return { ...defined(parentEnv), ...forBd(parentEnv, config, labels, traceparent) }
+  })
+
+/**
+ * The whole environment for a Claude Code session started now: `parentEnv` plus
+ * {@link forClaude} for the current configuration and labels.
+ *
+ * @since 0.1.0
+ */
+export const claudeEnvironment = (
+  options: ClaudeOptions = {},
+  parentEnv: Environment = process.env
+): Effect.Effect<Record<string, string>> =>
+  Effect.gen(function* () {
+    const config = yield* ActiveConfig
+    const labels = yield* CurrentLabels
+    return { ...defined(parentEnv), ...forClaude(parentEnv, config, labels, options) }
+  })

@@ -1,6 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { GtContext } from "@gastown-otel/schema"
+import { Effect } from "effect"
 import * as ChildEnv from "../src/ChildEnv.ts"
+import * as Labels from "../src/Labels.ts"
+import * as Telemetry from "../src/Telemetry.ts"
 import * as ResourceAttributes from "../src/ResourceAttributes.ts"
 import type * as TelemetryConfig from "../src/TelemetryConfig.ts"
 
@@ -165,4 +168,31 @@ describe("ChildEnv.forClaude", () => {
     assert.deepStrictEqual(ChildEnv.forClaude({}, off, context, { logPrompts: true }), {})
     assert.deepStrictEqual(ChildEnv.forClaude({}, logsOnly, context), {})
   })
+})
+
+describe("environments for children started now", () => {
+  it.effect("bdEnvironment: the parent's variables, gt's URLs for bd, the current labels and span", () =>
+    Effect.gen(function* () {
+      const env = yield* ChildEnv.bdEnvironment({ PATH: "/bin", UNSET: undefined }).pipe(
+        Labels.withLabels({ "gt.rig": "mol", "gt.agent": "jana" }),
+        Effect.withSpan("gt status"),
+        Effect.provideService(Telemetry.ActiveConfig, on())
+      )
+      assert.strictEqual(env["PATH"], "/bin")
+      assert.notProperty(env, "UNSET")
+      assert.strictEqual(env["BD_OTEL_METRICS_URL"], metricsUrl)
+      assert.deepStrictEqual(ResourceAttributes.parse(env["OTEL_RESOURCE_ATTRIBUTES"]!), [
+        ["gt.rig", "mol"],
+        ["gt.agent", "jana"]
+      ])
+      assert.match(env["TRACEPARENT"]!, /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+    })
+  )
+
+  it.effect("claudeEnvironment with telemetry off: the parent's variables only", () =>
+    Effect.gen(function* () {
+      const env = yield* ChildEnv.claudeEnvironment({}, { HOME: "/h" })
+      assert.deepStrictEqual(env, { HOME: "/h" })
+    })
+  )
 })
