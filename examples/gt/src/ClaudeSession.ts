@@ -1,0 +1,53 @@
+/**
+ * Starts a Claude Code session as a child process with the telemetry environment of
+ * SPEC §6. The program is the stand-in next to this file unless `GT_CLAUDE_BIN` names
+ * another (the real `claude` CLI, say).
+ *
+ * @since 0.1.0
+ */
+import { ChildEnv } from "@gastown-otel/telemetry"
+import { Config, Effect, Option } from "effect"
+import { ChildProcess, ChildProcessSpawner } from "effect/process"
+import { fileURLToPath } from "node:url"
+import { GtError } from "./GtError.ts"
+
+/**
+ * What the session is started with.
+ *
+ * @since 0.1.0
+ */
+export interface Options extends ChildEnv.ClaudeOptions {
+  /** Passed as `--print <prompt>`: the session answers it and exits. */
+  readonly prompt?: string | undefined
+}
+
+const standIn = fileURLToPath(new URL("./claude-stand-in.ts", import.meta.url))
+
+// The stand-in is TypeScript: it runs on gt's own Node, which strips the types.
+const program = Config.option(Config.String("GT_CLAUDE_BIN")).pipe(
+  Effect.map(
+    Option.match({
+      onNone: () => ({ command: process.execPath, args: [standIn] }),
+      onSome: (bin) => ({ command: bin, args: [] as Array<string> })
+    })
+  ),
+  Effect.mapError((error) => new GtError({ message: `GT_CLAUDE_BIN: ${error.message}` }))
+)
+
+/**
+ * Runs the session to its end, its output passed through; fails when it exits non-zero.
+ *
+ * @since 0.1.0
+ */
+export const run = Effect.fn("ClaudeSession.run")(function* (options: Options) {
+  const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
+  const { command, args } = yield* program
+  const env = yield* ChildEnv.claudeEnvironment(options)
+  const argv = options.prompt === undefined ? args : [...args, "--print", options.prompt]
+  const exitCode = yield* spawner
+    .exitCode(
+      ChildProcess.make(command, argv, { env, extendEnv: false, stdin: "ignore", stdout: "inherit", stderr: "inherit" })
+    )
+    .pipe(Effect.mapError((error) => new GtError({ message: `session program ${command}: ${error.message}` })))
+  if (exitCode !== 0) return yield* new GtError({ message: `session program ${command} exited with code ${exitCode}` })
+})
