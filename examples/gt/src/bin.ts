@@ -2,7 +2,8 @@
 // gt's entry point. Telemetry is provided around the whole run, so its layer flushes when
 // the run ends however it ends (success, failure, SIGINT/SIGTERM under runMain); the layer
 // never fails, so the exit code is gt's own.
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Telemetry } from "@gastown-otel/telemetry"
 import { Effect, Layer } from "effect"
 import { Command } from "effect/cli"

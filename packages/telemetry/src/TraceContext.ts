@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Tracer } from "effect"
+import { Config, Effect, Option, Tracer } from "effect"
 
 const pattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
 
@@ -53,3 +53,18 @@ export const continueFrom =
     const parent = parse(traceparent)
     return parent === undefined ? effect : Effect.withParentSpan(effect, parent)
   }
+
+// A malformed or unreadable value must not stop the program: it is ignored.
+const fromEnvironment: Effect.Effect<string | undefined> = Config.option(Config.String("TRACEPARENT")).pipe(
+  Effect.map(Option.getOrUndefined),
+  Effect.orElseSucceed(() => undefined)
+)
+
+/**
+ * Runs `effect` as a child of the span named by the `TRACEPARENT` environment variable
+ * (read through `Config`), as a subprocess of a traced parent should.
+ *
+ * @since 0.1.0
+ */
+export const continueFromEnvironment = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(fromEnvironment, (traceparent) => continueFrom(traceparent)(effect))

@@ -105,7 +105,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     if (spool === undefined) return Effect.void
     const down = new Set<string>()
     return Effect.forEach(
-      spool.pending(),
+      spool.pending([options.metricsUrl, options.logsUrl]),
       (name) =>
         Effect.acquireUseRelease(
           Effect.sync(() => spool.claim(name)),

@@ -3,6 +3,7 @@
 // process and goes out with a later one. A file is claimed by an atomic rename before it
 // is sent, so two processes never send the same file; a claim left by a killed process is
 // taken back. Past the size cap the oldest files go first, counted.
+import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 
@@ -25,8 +26,12 @@ export interface Entry {
 export interface Spool {
   /** Writes a request; returns the items of older requests dropped to make room. */
   readonly put: (header: Header, body: Uint8Array) => number
-  /** Unclaimed files (and claims of dead processes), oldest first. */
-  readonly pending: () => ReadonlyArray<string>
+  /**
+   * Unclaimed files (and claims of dead processes) bound for one of `urls`: this
+   * process's own first, then the others oldest first. A file for another backend waits
+   * for a process configured with it.
+   */
+  readonly pending: (urls: ReadonlyArray<string>) => ReadonlyArray<string>
   /** Claims a file for sending; `undefined` when another process has it. */
   readonly claim: (name: string) => Entry | undefined
   readonly release: (entry: Entry) => void
@@ -36,9 +41,15 @@ export interface Spool {
 const suffix = ".otlp"
 const claimed = /\.otlp\.sending\.(\d+)$/
 
+// The destination is in the name, so a process can pick its own backend's files without
+// opening (or claiming) anyone else's.
+const destination = (url: string) => createHash("sha256").update(url).digest("hex").slice(0, 12)
+
 let sequence = 0
-const nextName = () =>
-  `${String(Date.now()).padStart(15, "0")}-${String(process.pid).padStart(8, "0")}-${String(sequence++).padStart(6, "0")}${suffix}`
+const nextName = (url: string) =>
+  `${String(Date.now()).padStart(15, "0")}-${String(process.pid).padStart(8, "0")}-${String(sequence++).padStart(6, "0")}-${destination(url)}${suffix}`
+
+const pidOf = (name: string) => Number(name.split("-")[1])
 
 const encode = (header: Header, body: Uint8Array): Uint8Array => {
   const json = new TextEncoder().encode(JSON.stringify(header))
@@ -91,19 +102,24 @@ export const make = (dir: string, maxBytes: number): Spool => {
       total -= size
     }
     if (bytes.byteLength > maxBytes) return dropped + header.items
-    const name = nextName()
+    const name = nextName(header.url)
     fs.writeFileSync(at(`${name}.tmp`), bytes)
     fs.renameSync(at(`${name}.tmp`), at(name))
     return dropped
   }
 
-  const pending: Spool["pending"] = () =>
-    files()
+  const pending: Spool["pending"] = (urls) => {
+    const wanted = new Set(urls.map(destination))
+    const ready = files()
+      .filter((f) => wanted.has(f.replace(/\.otlp(\.sending\.\d+)?$/, "").split("-")[3] ?? ""))
       .filter((f) => {
         const match = claimed.exec(f)
         return match === null || !alive(Number(match[1]))
       })
       .toSorted()
+    // What this process recorded goes first: it is what its user is waiting to see.
+    return [...ready.filter((f) => pidOf(f) === process.pid), ...ready.filter((f) => pidOf(f) !== process.pid)]
+  }
 
   const claim: Spool["claim"] = (name) => {
     const base = name.replace(/\.sending\.\d+$/, "")

@@ -1,0 +1,28 @@
+/**
+ * One bd command as telemetry: the span `bd <command>`, a child of the caller's
+ * `TRACEPARENT` (gt passes it, so bd's records join gt's trace), and one `bd.command`
+ * event with the outcome.
+ *
+ * @since 0.1.0
+ */
+import { Labels, Telemetry, TraceContext } from "@gastown-otel/telemetry"
+import type { Effect } from "effect"
+import * as Measured from "./Measured.ts"
+
+/**
+ * Runs a command handler as the command `name` (e.g. `"mail send"`).
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * Effect.fnUntraced(function* () { ... }, Traced.command("list"))
+ * ```
+ */
+export const command =
+  (name: string) =>
+  <A, E, R>(body: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Telemetry.Telemetry> =>
+    body.pipe(
+      Measured.report((outcome) => Telemetry.emit({ _tag: "bd.command", command: name, ...outcome })),
+      Labels.withSpan(`bd ${name}`),
+      TraceContext.continueFromEnvironment
+    )

@@ -1,0 +1,105 @@
+// The store under contention and damage, through the real bd: the lock serializes
+// writers across processes, a dead holder's lock is broken, a held one is retried and
+// then reported, and a damaged file is reported and left alone.
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { execFileSync } from "node:child_process"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import * as CaptureServer from "../../../packages/telemetry/test/support/CaptureServer.ts"
+import { attributesOf } from "../../../packages/telemetry/test/support/OtlpDecode.ts"
+import * as Bd from "./support/Bd.ts"
+
+const lockOf = (dir: string) => join(dir, "beads.json.lock")
+
+describe("the store", () => {
+  it.live(
+    "concurrent writers lose nothing: 8 processes, 8 issues with distinct ids",
+    () =>
+      Effect.gen(function* () {
+        const dir = yield* Bd.tempStore
+        const titles = Array.from({ length: 8 }, (_, i) => `Task ${i + 1}`)
+        const runs = yield* Effect.forEach(titles, (title) => Bd.run(dir, ["create", title]), {
+          concurrency: "unbounded"
+        })
+        assert.deepStrictEqual(
+          runs.map((r) => r.code),
+          titles.map(() => 0)
+        )
+        const issues = JSON.parse((yield* Bd.run(dir, ["list", "--json"])).stdout) as Array<{
+          id: string
+          title: string
+        }>
+        assert.deepStrictEqual(issues.map((i) => i.title).toSorted(), titles.toSorted())
+        assert.deepStrictEqual(issues.map((i) => i.id).toSorted(), titles.map((_, i) => `bd-${i + 1}`).toSorted())
+        assert.isFalse(existsSync(lockOf(dir)), "the lock is released")
+      }),
+    20_000
+  )
+
+  it.live(
+    "a lock held by a live process: retried with backoff, then a clear error",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* CaptureServer.start()
+        const dir = yield* Bd.tempStore
+        writeFileSync(lockOf(dir), String(process.pid))
+        const result = yield* Bd.run(dir, ["create", "Blocked"], {
+          ...Bd.telemetryTo(server.url),
+          BD_LOCK_TIMEOUT: "50 millis"
+        })
+        assert.strictEqual(result.code, 1)
+        assert.include(result.stderr, `locked by process ${process.pid}`)
+        assert.isTrue(existsSync(lockOf(dir)), "another process's lock is left alone")
+
+        // Three attempts: two retries, three waits for the exclusive lock, one error.
+        assert.deepStrictEqual(
+          Bd.recordsOf(server, "bd.db.retry").map((r) => attributesOf(r.attributes).attempt),
+          [1, 2]
+        )
+        const [retries] = Bd.pointsOf(server, Bd.metricName("bd.db.retry", "counter"))
+        assert.strictEqual(Bd.valueOf(retries!), 2)
+        const [waits] = Bd.pointsOf(server, Bd.metricName("bd.db.lock_wait", "histogram"))
+        assert.deepStrictEqual(attributesOf(waits!.attributes), { exclusive: "true" })
+        assert.strictEqual(Bd.valueOf(waits!), 3)
+        assert.isAtLeast("sum" in waits! ? waits.sum! : 0, 150)
+        const [error] = Bd.recordsOf(server, "bd.storage.error")
+        assert.deepInclude(attributesOf(error!.attributes), { db_operation: "create", error_kind: "locked" })
+      }),
+    20_000
+  )
+
+  it.live(
+    "a lock left by a process that died is broken",
+    () =>
+      Effect.gen(function* () {
+        const dir = yield* Bd.tempStore
+        const dead = execFileSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+          encoding: "utf8"
+        })
+        writeFileSync(lockOf(dir), dead)
+        const result = yield* Bd.run(dir, ["create", "After a crash"])
+        assert.strictEqual(result.code, 0, result.stderr)
+        assert.isFalse(existsSync(lockOf(dir)))
+      }),
+    20_000
+  )
+
+  it.live(
+    "a damaged store is reported as corrupt and left as it was",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* CaptureServer.start()
+        const dir = yield* Bd.tempStore
+        const file = join(dir, "beads.json")
+        writeFileSync(file, "{ not json")
+        const result = yield* Bd.run(dir, ["create", "Anything"], Bd.telemetryTo(server.url))
+        assert.strictEqual(result.code, 1)
+        assert.include(result.stderr, "is not a bd store")
+        assert.strictEqual(readFileSync(file, "utf8"), "{ not json")
+        const [error] = Bd.recordsOf(server, "bd.storage.error")
+        assert.deepInclude(attributesOf(error!.attributes), { db_operation: "create", error_kind: "corrupt" })
+      }),
+    20_000
+  )
+})
