@@ -35,11 +35,12 @@ export const Text = (spec: { readonly truncateBytes: number; readonly redact?: b
   field(Schema.String, spec)
 
 /**
- * A short identifier (session, bead, agent name): kept whole unless absurdly long.
+ * A short identifier (session, bead, agent name): kept whole unless absurdly long, and
+ * redacted like free text, since it comes from a command line too.
  *
  * @since 0.1.0
  */
-export const Id = Text({ truncateBytes: 256 })
+export const Id = Text({ truncateBytes: 256, redact: true })
 
 /**
  * A duration in milliseconds, fractional allowed.

@@ -55,6 +55,16 @@ function escape(text: string): string {
 }
 
 /**
+ * Whether a name (an attribute key, a variable) says its value is a secret: `api_key`,
+ * `deploy.token`, `DB_PASSWORD`.
+ *
+ * @since 0.1.0
+ */
+export const isSecretName = (name: string): boolean => secretName.test(name)
+
+const secretName = new RegExp(String.raw`(?:^|[._-])${secretKey}$`, "i")
+
+/**
  * Replaces tokens, keys, passwords, bearer credentials and URL credentials in
  * `text` with {@link mask}. Text without such shapes is returned unchanged.
  *

@@ -67,6 +67,15 @@ describe("Redact.secrets", () => {
     for (const [input, output] of cases) assert.strictEqual(Redact.secrets(input), output)
   })
 
+  it("tells secret names from others", () => {
+    for (const name of ["api_key", "deploy.token", "DB_PASSWORD", "github-token", "auth", "client_secret"]) {
+      assert.isTrue(Redact.isSecretName(name), name)
+    }
+    for (const name of ["author", "service.name", "gt.rig", "tokens_used", "keyboard"]) {
+      assert.isFalse(Redact.isSecretName(name), name)
+    }
+  })
+
   it("is idempotent", () => {
     const once = Redact.secrets("--password=x token: y https://a:b@h")
     assert.strictEqual(Redact.secrets(once), once)

@@ -108,14 +108,16 @@ describe("hostile values", () => {
     const many = Array.from({ length: 40 }, (_, i) => [`k${i}`, "v"] as const)
     const { kept, dropped } = Limits.resource([
       ["k".repeat(129), "x"],
-      ["deploy.token", "token=abc123"],
+      ["deploy.token", "abc123"],
+      ["deploy.note", "see token=abc123"],
       ["long", "é".repeat(1000)],
       ...many
     ])
     assert.strictEqual(kept.length, Limits.maxResourceAttributes)
     assert.strictEqual(dropped[0], "k".repeat(129))
-    assert.strictEqual(kept[0]![1], "token=[REDACTED]")
-    assert.isAtMost(Buffer.byteLength(kept[1]![1]), Limits.maxResourceValueBytes + 3)
+    assert.strictEqual(kept[0]![1], "[REDACTED]")
+    assert.strictEqual(kept[1]![1], "see token=[REDACTED]")
+    assert.isAtMost(Buffer.byteLength(kept[2]![1]), Limits.maxResourceValueBytes + 3)
   })
 })
 

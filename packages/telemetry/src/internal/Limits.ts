@@ -21,7 +21,8 @@ export const resource = (
       dropped.push(key)
       continue
     }
-    kept.push([key, Truncate.utf8(Redact.secrets(value), maxResourceValueBytes).text])
+    const safe = Redact.isSecretName(key) ? Redact.mask : Redact.secrets(value)
+    kept.push([key, Truncate.utf8(safe, maxResourceValueBytes).text])
   }
   return { kept, dropped }
 }
