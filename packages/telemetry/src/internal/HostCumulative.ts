@@ -71,7 +71,12 @@ const stepNanos = 1_000n
  * bounds how long a flush waits for another process; without the lock it fails, and
  * the caller keeps its deltas for the next flush.
  */
-export const make = (file: string, lockWaitMs: number, processStartUnixNano: bigint): Cumulative => ({
+export const make = (
+  file: string,
+  lockWaitMs: number,
+  processStartUnixNano: bigint,
+  now: () => bigint = nowUnixNano
+): Cumulative => ({
   points: (deltas) =>
     Effect.gen(function* () {
       fs.mkdirSync(path.dirname(file), { recursive: true })
@@ -81,9 +86,9 @@ export const make = (file: string, lockWaitMs: number, processStartUnixNano: big
         Effect.sync(() => {
           const state = read(file)
           const last = BigInt(state.lastTimeUnixNano)
-          const now = nowUnixNano()
+          const clock = now()
           // A clock that jumped back must not reorder this flush before the previous one.
-          const time = now > last ? now : last + stepNanos
+          const time = clock > last ? clock : last + stepNanos
           const totals = new Map(Object.entries(state.series).map(([k, v]) => [k, toTotal(v)]))
           const metrics = pointsFrom(totals, deltas, processStartUnixNano, time)
           write(file, {

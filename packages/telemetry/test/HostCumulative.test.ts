@@ -1,0 +1,64 @@
+// The host-wide counter state on its own: several "processes" (state instances on one
+// file) take turns while the wall clock jumps back and forth.
+import { assert, describe, it } from "@effect/vitest"
+import { Catalogue } from "@gastown-otel/schema"
+import { Effect } from "effect"
+import * as path from "node:path"
+import * as HostCumulative from "../src/internal/HostCumulative.ts"
+import type { NumberPoint } from "../src/internal/otlp/Model.ts"
+import * as Recorder from "../src/internal/Recorder.ts"
+import { tempDir } from "./support/Processes.ts"
+import { increase, stored } from "./support/VictoriaMetricsCounter.ts"
+
+const call: Catalogue.Event = { _tag: "bd.call", subcommand: "list", args: "", duration_ms: 3, status: "ok" }
+const counter = Catalogue.metrics.find((m) => m.event === "bd.call" && m.kind === "counter")!.name
+
+// One short-lived process: records one call and flushes through the shared state.
+const oneProcess = (file: string, clock: bigint) =>
+  Effect.gen(function* () {
+    const recorder = Recorder.make({})
+    recorder.record(call, { "gt.rig": "mol" }, undefined, clock)
+    const metrics = yield* HostCumulative.make(file, 1_000, clock, () => clock).points(recorder.drain().series)
+    const point = metrics.find((m) => m.name === counter)!.points[0] as NumberPoint
+    return { timeUnixNano: point.timeUnixNano, value: point.value }
+  })
+
+describe("host-wide counter state", () => {
+  it.effect("a clock that jumps back and forth: timestamps still increase, the counter grows by one a process", () =>
+    Effect.gen(function* () {
+      const file = path.join(tempDir(), "counters.json")
+      const second = 1_000_000_000n
+      const base = 1_764_000_000n * second
+      // Forward, back an hour, forward a day, back a minute...
+      const clocks = [0n, 10n, -3_600n, 86_400n, 86_340n, 86_341n, -10n, 5n].map((s) => base + s * second)
+      const samples = []
+      for (const clock of clocks) samples.push(yield* oneProcess(file, clock))
+      for (let i = 1; i < samples.length; i++) {
+        assert.isTrue(samples[i]!.timeUnixNano > samples[i - 1]!.timeUnixNano, `flush ${i} after flush ${i - 1}`)
+      }
+      assert.deepStrictEqual(
+        stored(samples).map((s) => s.value),
+        clocks.map((_, i) => i + 1)
+      )
+      assert.strictEqual(increase(samples), clocks.length)
+    })
+  )
+
+  it.live("a flush that cannot take the lock fails without touching the totals", () =>
+    Effect.gen(function* () {
+      const dir = tempDir()
+      const file = path.join(dir, "counters.json")
+      yield* oneProcess(file, 1n)
+      // A live process (this one) holds the lock.
+      const fs = yield* Effect.promise(() => import("node:fs"))
+      fs.writeFileSync(`${file}.lock`, String(process.pid))
+      const recorder = Recorder.make({})
+      recorder.record(call, {}, undefined, 2n)
+      const result = yield* Effect.exit(HostCumulative.make(file, 20, 2n, () => 2n).points(recorder.drain().series))
+      assert.strictEqual(result._tag, "Failure")
+      fs.rmSync(`${file}.lock`)
+      const after = yield* oneProcess(file, 3n)
+      assert.strictEqual(after.value, 2, "the failed flush added nothing")
+    })
+  )
+})
