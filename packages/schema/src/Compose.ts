@@ -126,7 +126,7 @@ export const document = (): { readonly [key: string]: Yaml.Value } => ({
         GF_SECURITY_ADMIN_PASSWORD: "${GRAFANA_ADMIN_PASSWORD:-admin}",
         GF_USERS_ALLOW_SIGN_UP: "false",
         // Installed before Grafana serves, so the provisioned VictoriaLogs datasource works from the start.
-        GF_PLUGINS_PREINSTALL_SYNC: `${Grafana.logsPlugin.id}@${Grafana.logsPlugin.version}`,
+        GF_PLUGINS_PREINSTALL_SYNC: Grafana.logsPlugin.id,
         GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: Grafana.homeDashboardPath,
         GF_ANALYTICS_REPORTING_ENABLED: "false",
         GF_ANALYTICS_CHECK_FOR_UPDATES: "false",

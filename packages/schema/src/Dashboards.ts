@@ -55,7 +55,7 @@ const legendOf = (labels: ReadonlyArray<string>, fallback: string): string =>
   labels.length === 0 ? fallback : labels.map((l) => `{{${Naming.promCompatible(l)}}}`).join(" ")
 
 const describe = (metric: Metric, series: string): string =>
-  `${metric.description}. ${metric.kind}, unit ${metric.unit}, from event ${metric.event}; stored as ${series}.`
+  `${metric.description}. A ${metric.kind} in ${metric.unit}, from event ${metric.event}; stored as ${series}.`
 
 const metricPanel = (metric: Metric): PanelSpec => {
   const name = Naming.promCompatible(metric.name)

@@ -6,11 +6,15 @@
 import type * as Yaml from "./Yaml.ts"
 
 /**
- * The VictoriaLogs datasource plugin, installed at start and pinned like the images.
+ * The VictoriaLogs datasource plugin, installed from Grafana's catalog on first start. Not
+ * pinned to a version: the catalog publishes a plugin version some time after its GitHub
+ * release, and a synchronous install of a version not (yet) there stops Grafana from starting.
+ * Grafana installs the newest version compatible with the pinned Grafana, once: it is kept in
+ * the data volume.
  *
  * @since 0.1.0
  */
-export const logsPlugin = { id: "victoriametrics-logs-datasource", version: "0.30.1" } as const
+export const logsPlugin = { id: "victoriametrics-logs-datasource" } as const
 
 /**
  * A datasource reference as panels and targets carry it.

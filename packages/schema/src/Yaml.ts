@@ -21,8 +21,10 @@ const plainKey = /^[A-Za-z_][A-Za-z0-9_./-]*$/
 const key = (name: string): string => (plainKey.test(name) && !reserved.test(name) ? name : JSON.stringify(name))
 
 const scalar = (value: Exclude<Value, ReadonlyArray<Value> | { readonly [key: string]: Value }>): string => {
-  if (typeof value === "number" && !Number.isFinite(value)) throw new Error(`YAML: not a finite number: ${value}`)
-  return JSON.stringify(value)
+  const text = JSON.stringify(value)
+  // YAML 1.1 reads `1e+21` as a string (its floats need a dot): only plain decimals are written.
+  if (typeof value === "number" && !/^-?\d+(?:\.\d+)?$/.test(text)) throw new Error(`YAML: unsupported number ${text}`)
+  return text
 }
 
 const isArray = (value: Value): value is ReadonlyArray<Value> => Array.isArray(value)

@@ -80,7 +80,7 @@ export interface Options {
   readonly strict?: boolean | undefined
   /** Per-request timeout. Default 10 s (OTEL_EXPORTER_OTLP_TIMEOUT). */
   readonly timeoutMs?: number | undefined
-  /** The most the final flush may add to the host's exit. Default 250 ms. */
+  /** The most sending at exit may add to the host's exit. Default `TelemetryConfig.defaultFlushTimeoutMs`. */
   readonly shutdownTimeoutMs?: number | undefined
   /**
    * Where counter totals shared by the host's processes and the spool of unsent requests

@@ -91,7 +91,7 @@ export interface On {
    * unsent telemetry. Default `$XDG_STATE_HOME/gastown-otel`, else `~/.local/state/gastown-otel`.
    */
   readonly stateDir: string
-  /** `GT_OTEL_FLUSH_TIMEOUT_MS`: the most the final flush may add to the program's exit. Default 250. */
+  /** `GT_OTEL_FLUSH_TIMEOUT_MS`: the most sending at exit may add to the program's exit. Default {@link defaultFlushTimeoutMs}. */
   readonly flushTimeoutMs: number
 }
 
@@ -100,7 +100,7 @@ export interface On {
  *
  * @since 0.1.0
  */
-export const defaultFlushTimeoutMs = 250
+export const defaultFlushTimeoutMs = 200
 
 /**
  * The configuration: {@link Off} or {@link On}.

@@ -5,7 +5,7 @@ import * as ChildEnv from "../src/ChildEnv.ts"
 import * as Labels from "../src/Labels.ts"
 import * as Telemetry from "../src/Telemetry.ts"
 import * as ResourceAttributes from "../src/ResourceAttributes.ts"
-import type * as TelemetryConfig from "../src/TelemetryConfig.ts"
+import * as TelemetryConfig from "../src/TelemetryConfig.ts"
 
 const metricsUrl = "http://vm:8428/opentelemetry/api/v1/push"
 const logsUrl = "http://vl:9428/insert/opentelemetry/v1/logs"
@@ -25,7 +25,7 @@ const on = (overrides: Partial<TelemetryConfig.On> = {}): TelemetryConfig.On => 
   bdOutput: true,
   strict: false,
   stateDir: "/tmp/gastown-otel-state",
-  flushTimeoutMs: 250,
+  flushTimeoutMs: TelemetryConfig.defaultFlushTimeoutMs,
   ...overrides
 })
 

@@ -2,14 +2,15 @@
 // is unchanged, it exits within the flush budget, retries follow the OTLP rules, and what
 // could not be sent is spooled and sent once by a later process.
 import { assert, describe, it } from "@effect/vitest"
+import { TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
 import * as CaptureServer from "./support/CaptureServer.ts"
 import { attributesOf, decodeLogs } from "./support/OtlpDecode.ts"
 import { logsPath, run, tempDir, urls } from "./support/Processes.ts"
 
-// The final flush may add 250 ms (shutdownTimeoutMs); the rest is slack for a loaded CI
-// machine. The Go CLI waits up to 2 s.
-const budgetMs = 250
+// Sending at exit may add TelemetryConfig.defaultFlushTimeoutMs; the rest is slack for a
+// loaded CI machine. The Go CLI waits up to 2 s.
+const budgetMs = TelemetryConfig.defaultFlushTimeoutMs
 const slackMs = 750
 
 const logIds = (requests: ReadonlyArray<CaptureServer.Captured>) =>

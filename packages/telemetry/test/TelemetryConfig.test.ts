@@ -90,7 +90,7 @@ describe("TelemetryConfig", () => {
           bdOutput: true,
           strict: false,
           stateDir: path.join(os.homedir(), ".local", "state", "gastown-otel"),
-          flushTimeoutMs: 250
+          flushTimeoutMs: TelemetryConfig.defaultFlushTimeoutMs
         })
       })
     )

@@ -118,7 +118,10 @@ const labelName = /^[A-Za-z_][A-Za-z0-9_]*$/
 class Parser {
   private i = 0
   readonly metrics: Array<string> = []
-  constructor(private readonly tokens: ReadonlyArray<Token>) {}
+  private readonly tokens: ReadonlyArray<Token>
+  constructor(tokens: ReadonlyArray<Token>) {
+    this.tokens = tokens
+  }
 
   private peek(): Token | undefined {
     return this.tokens[this.i]

@@ -51,7 +51,10 @@ const scalar = (text: string, line: Line): unknown => {
 
 class Reader {
   private i = 0
-  constructor(private readonly lines: Array<Line>) {}
+  private readonly lines: Array<Line>
+  constructor(lines: Array<Line>) {
+    this.lines = lines
+  }
 
   read(): unknown {
     if (this.lines.length === 0) throw new YamlError("empty document")

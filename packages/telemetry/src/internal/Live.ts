@@ -3,11 +3,10 @@
 // encoded requests to the spool and sends everything pending. Loaded lazily: a process
 // with telemetry off never imports it (nor node:http).
 import { Effect, Latch, Layer, Semaphore } from "effect"
-import { FetchHttpClient } from "effect/http"
-import { OtlpSerialization, OtlpTracer } from "effect/observability"
 import { createHash } from "node:crypto"
 import * as path from "node:path"
 import { type Options, type Shape, Telemetry } from "../Telemetry.ts"
+import { defaultFlushTimeoutMs } from "../TelemetryConfig.ts"
 import { type Cumulative, inMemory } from "./Cumulative.ts"
 import { nowUnixNano } from "./Clock.ts"
 import { makeEmit } from "./Core.ts"
@@ -67,7 +66,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     key,
     value: { string: value }
   }))
-  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 250
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? defaultFlushTimeoutMs
   const policy: RetryPolicy = {
     attempts: options.exportIntervalMs === undefined ? 2 : 4,
     baseDelayMs: 50,
@@ -100,7 +99,8 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   const sendOne = (header: Spool.Header, body: Uint8Array): Effect.Effect<Result> =>
     send(agents, new URL(header.url), body, header.headers, policy)
 
-  // Oldest first; a URL that is unavailable is not tried again in this round.
+  // This process's files first, then the oldest; a URL found unavailable is not tried again
+  // in this round.
   const sendPending: Effect.Effect<void> = Effect.suspend(() => {
     if (spool === undefined) return Effect.void
     const down = new Set<string>()
@@ -129,7 +129,9 @@ export const make = Effect.fnUntraced(function* (options: Options) {
               else spool.done(entry)
             })
         ),
-      { discard: true }
+      // Metrics and logs go to different backends: sending them side by side halves what a
+      // slow backend costs the exit budget.
+      { discard: true, concurrency: 4 }
     )
   })
 
@@ -218,16 +220,26 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   } satisfies Shape
 })
 
-// Spans go through Effect's own OTLP tracer (protobuf), only when a traces URL is set.
+// Spans go through Effect's own OTLP tracer (protobuf), only when a traces URL is set; it
+// is loaded only then, which keeps every other process's start-up and exit short.
 const tracerLayer = (options: Options): Layer.Layer<never> => {
-  if (options.tracesUrl === undefined) return Layer.empty
+  const url = options.tracesUrl
+  if (url === undefined) return Layer.empty
   const { "service.name": serviceName, "service.version": serviceVersion, ...attributes } = options.resource
-  return OtlpTracer.layer({
-    url: options.tracesUrl,
-    resource: { serviceName, serviceVersion, attributes },
-    headers: options.headers?.traces,
-    shutdownTimeout: options.shutdownTimeoutMs ?? 250
-  }).pipe(Layer.provide([OtlpSerialization.layerProtobuf, FetchHttpClient.layer]))
+  return Layer.unwrap(
+    Effect.promise(async () => {
+      const [{ FetchHttpClient }, { OtlpSerialization, OtlpTracer }] = await Promise.all([
+        import("effect/http"),
+        import("effect/observability")
+      ])
+      return OtlpTracer.layer({
+        url,
+        resource: { serviceName, serviceVersion, attributes },
+        headers: options.headers?.traces,
+        shutdownTimeout: options.shutdownTimeoutMs ?? defaultFlushTimeoutMs
+      }).pipe(Layer.provide([OtlpSerialization.layerProtobuf, FetchHttpClient.layer]))
+    })
+  )
 }
 
 export const layer = (options: Options): Layer.Layer<Telemetry> =>
