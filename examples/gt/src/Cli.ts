@@ -8,6 +8,7 @@ import { agent } from "./commands/Agent.ts"
 import { convoy } from "./commands/Convoy.ts"
 import { daemon } from "./commands/Daemon.ts"
 import { done } from "./commands/Done.ts"
+import { flush } from "./commands/Flush.ts"
 import { formula } from "./commands/Formula.ts"
 import { mail } from "./commands/Mail.ts"
 import { nudge } from "./commands/Nudge.ts"
@@ -47,6 +48,7 @@ export const gt = Command.make("gt").pipe(
     agent,
     prompt,
     pane,
-    daemon
+    daemon,
+    flush
   ])
 )

@@ -1,0 +1,27 @@
+// `gt flush` sends what an earlier command spooled while the backend was down, once.
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as CaptureServer from "../../../packages/telemetry/test/support/CaptureServer.ts"
+import * as Cli from "./support/Cli.ts"
+import * as Received from "./support/Received.ts"
+
+describe("gt flush", () => {
+  it.live("sends the spool left by a command that met a down backend, exactly once", () =>
+    Effect.gen(function* () {
+      const { env } = yield* Cli.sandbox
+      const first = yield* CaptureServer.start()
+      const variables = { ...env, ...Cli.telemetryAt("gt", first.url), GT_RIG: "mol" }
+      yield* CaptureServer.stop(first)
+      const nudged = yield* Cli.run("gt", ["nudge", "mol/witness"], variables)
+      assert.strictEqual(nudged.code, 0, nudged.stderr)
+
+      const server = yield* CaptureServer.start(Number(new URL(first.url).port))
+      const flushed = yield* Cli.run("gt", ["flush"], variables)
+      assert.strictEqual(flushed.code, 0, flushed.stderr)
+      yield* Cli.run("gt", ["flush"], variables)
+      const nudges = Received.logs(server).filter((l) => l.body === "nudge")
+      assert.strictEqual(nudges.length, 1)
+      assert.strictEqual(nudges[0]!.attributes["gt.rig"], "mol")
+    })
+  )
+})
