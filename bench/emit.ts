@@ -1,6 +1,7 @@
 // What recording one bd.call costs: our Telemetry.emit (validation, metrics, log record)
 // against the OpenTelemetry JS SDK doing the same work (a counter, a histogram, a log
 // record with the same attributes), measured in the same run. Medians of repeated rounds.
+import { Catalogue } from "@gastown-otel/schema"
 import { Telemetry } from "@gastown-otel/telemetry"
 import { metrics } from "@opentelemetry/api"
 import { logs } from "@opentelemetry/api-logs"
@@ -64,9 +65,13 @@ const logExporter = new InMemoryLogRecordExporter()
 const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor(logExporter)] })
 logs.setGlobalLoggerProvider(loggerProvider)
 const meter = meterProvider.getMeter("bench")
-const counter = meter.createCounter("gastown_bd_calls_total")
-const histogram = meter.createHistogram("gastown_bd_duration_ms", {
-  advice: { explicitBucketBoundaries: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000] }
+const [calls, duration] = ["counter", "histogram"].map((kind) =>
+  Catalogue.metrics.find((m) => m.event === event._tag && m.kind === kind)!
+)
+const counter = meter.createCounter(calls!.name, { unit: calls!.unit })
+const histogram = meter.createHistogram(duration!.name, {
+  unit: duration!.unit,
+  advice: { explicitBucketBoundaries: [...duration!.boundaries!] }
 })
 const logger = loggerProvider.getLogger("bench")
 const otel = () => {

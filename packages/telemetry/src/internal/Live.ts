@@ -2,6 +2,7 @@
 // into cumulative points (host-wide state when a state directory is given), writes the
 // encoded requests to the spool and sends everything pending. Loaded lazily: a process
 // with telemetry off never imports it (nor node:http).
+import { Resource } from "@gastown-otel/schema"
 import { Effect, Latch, Layer, Semaphore } from "effect"
 import { createHash } from "node:crypto"
 import * as path from "node:path"
@@ -225,7 +226,11 @@ export const make = Effect.fnUntraced(function* (options: Options) {
 const tracerLayer = (options: Options): Layer.Layer<never> => {
   const url = options.tracesUrl
   if (url === undefined) return Layer.empty
-  const { "service.name": serviceName, "service.version": serviceVersion, ...attributes } = options.resource
+  const {
+    [Resource.keys.serviceName]: serviceName,
+    [Resource.keys.serviceVersion]: serviceVersion,
+    ...attributes
+  } = options.resource
   return Layer.unwrap(
     Effect.promise(async () => {
       const [{ FetchHttpClient }, { OtlpSerialization, OtlpTracer }] = await Promise.all([
