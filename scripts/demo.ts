@@ -1,41 +1,122 @@
-// The catalogue demo: one generated value of every event, with the metric updates and
-// the log record it derives.
-import { Catalogue, Derive, GtContext } from "@gastown-otel/schema"
-import { Arbitrary, Effect, Schema } from "effect"
+// The demo: a small Gas Town day with the example CLIs, reporting to a local OTLP
+// endpoint on 127.0.0.1 (no Docker). It prints what arrived as VictoriaMetrics would
+// store the metrics and as VictoriaLogs would show the log records. Until the embedded
+// receiver (`gastown-otel serve`) exists, the endpoint is the tests' capture server and
+// the decoding uses the official OTLP protobuf definitions.
+import { Catalogue, Naming } from "@gastown-otel/schema"
+import { TelemetryConfig } from "@gastown-otel/telemetry"
+import { Effect } from "effect"
+import { execFile } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import * as CaptureServer from "../packages/telemetry/test/support/CaptureServer.ts"
+import {
+  attributesOf,
+  decodeLogs,
+  decodeMetrics,
+  type DecodedNumberPoint
+} from "../packages/telemetry/test/support/OtlpDecode.ts"
 
-const context = Schema.decodeUnknownSync(GtContext.FromEnvironment)({
-  GT_ROLE: "mol/polecats/jana",
-  GT_RIG: "mol",
-  BD_ACTOR: "mol/polecats/jana",
-  GT_POLECAT: "jana",
-  GT_SESSION: "demo-session",
-  ...process.env
-})
+const bins = {
+  gt: fileURLToPath(import.meta.resolve("@gastown-otel/example-gt/bin")),
+  bd: fileURLToPath(import.meta.resolve("@gastown-otel/example-bd/bin"))
+}
+const paths = {
+  metrics: new URL(TelemetryConfig.defaultUrls.metrics).pathname,
+  logs: new URL(TelemetryConfig.defaultUrls.logs).pathname
+}
+
+const day: ReadonlyArray<readonly [keyof typeof bins, ReadonlyArray<string>]> = [
+  ["bd", ["create", "Fix the flaky login test"]],
+  ["bd", ["create", "Write the release notes"]],
+  ["gt", ["sling", "bd-1", "mol/polecats/jana"]],
+  ["gt", ["nudge", "mol/polecats/jana"]],
+  ["gt", ["status"]],
+  ["gt", ["mail", "send", "mol/witness", "--subject", "bd-1 is in progress"]],
+  ["gt", ["done", "--exit", "COMPLETED"]],
+  ["gt", ["sling", "bd-404", "mol/polecats/jana"]],
+  ["bd", ["list"]]
+]
 
 const program = Effect.gen(function* () {
-  for (const entry of Catalogue.entries) {
-    const [event] = yield* Arbitrary.sampleEffect(Arbitrary.schema(entry.schema), {
-      count: 1,
-      size: 6,
-      seed: entry.spec.name
-    })
-    const value = event as Catalogue.Event
-    console.log(
-      `\n── ${entry.spec.name} (${entry.spec.emitter}) ${"─".repeat(Math.max(0, 60 - entry.spec.name.length))}`
-    )
-    console.log("event   ", JSON.stringify(value))
-    for (const update of Derive.metricUpdates(value, context)) {
-      const labels = update.metric.labelKeys
-        .flatMap((k, i) => (update.labelValues[i] === undefined ? [] : [`${k}="${update.labelValues[i]}"`]))
-        .join(",")
-      const verb = update.metric.kind === "counter" ? "+=" : update.metric.kind === "gauge" ? "=" : "observe"
-      console.log("metric  ", `${update.metric.name}{${labels}} ${verb} ${update.value}`)
-    }
-    const record = Derive.logRecord(value, context)
-    const attributes = Object.fromEntries(record.attributes.map((a) => [a.key, a.value]))
-    console.log("log     ", record.severity, record.body, JSON.stringify(attributes))
+  const server = yield* CaptureServer.start()
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gastown-otel-demo-"))
+  const env = {
+    ...process.env,
+    GT_OTEL_METRICS_URL: server.url + paths.metrics,
+    GT_OTEL_LOGS_URL: server.url + paths.logs,
+    BD_OTEL_METRICS_URL: server.url + paths.metrics,
+    BD_OTEL_LOGS_URL: server.url + paths.logs,
+    GT_RIG: "mol",
+    GT_ROLE: "mol/polecats/jana",
+    GT_POLECAT: "jana",
+    BD_ACTOR: "mol/polecats/jana",
+    GT_SESSION: "demo-session",
+    BD_DB: path.join(dir, "beads.json"),
+    GT_OTEL_STATE_DIR: path.join(dir, "state")
   }
-  console.log(`\n${Catalogue.entries.length} events, ${Catalogue.metrics.length} metrics.`)
+  console.log(`local OTLP endpoint: ${server.url} (metrics ${paths.metrics}, logs ${paths.logs})\n`)
+  for (const [bin, args] of day) {
+    // Asynchronously: the endpoint lives in this process and must answer meanwhile.
+    const ran = yield* Effect.promise(
+      () =>
+        new Promise<{ code: number; output: string }>((resolve) =>
+          execFile(process.execPath, [bins[bin], ...args], { env }, (error, stdout, stderr) =>
+            resolve({ code: error === null ? 0 : Number(error.code ?? 1), output: stdout + stderr })
+          )
+        )
+    )
+    console.log(`$ ${bin} ${args.join(" ")}   → exit ${ran.code}`)
+    const output = ran.output.trim()
+    if (output !== "") console.log(output.replace(/^/gm, "    "))
+  }
+
+  // Metrics as VictoriaMetrics stores them: the newest value of every series.
+  const series = new Map<string, string>()
+  for (const request of server.byPath(paths.metrics)) {
+    for (const rm of decodeMetrics(request.body).resourceMetrics) {
+      const service = attributesOf(rm.resource?.attributes ?? [])["service.name"]
+      for (const m of rm.scopeMetrics.flatMap((s) => s.metrics)) {
+        const points = [
+          ...(m.sum?.dataPoints ?? []),
+          ...(m.gauge?.dataPoints ?? []),
+          ...(m.histogram?.dataPoints ?? [])
+        ]
+        for (const p of points) {
+          const name = Naming.promCompatible(m.name ?? "") + ("count" in p ? "_count" : "")
+          const labels = Object.entries(attributesOf(p.attributes))
+            .map(([k, v]) => `${Naming.promCompatible(k)}="${v}"`)
+            .join(",")
+          const value = "count" in p ? p.count : ((p as DecodedNumberPoint).asInt ?? (p as DecodedNumberPoint).asDouble)
+          series.set(`${name}{${labels}}`, `${value}   (${service})`)
+        }
+      }
+    }
+  }
+  console.log(`\n── metrics (${series.size} series of ${Catalogue.metrics.length} catalogue metrics) ──`)
+  for (const [key, value] of [...series].toSorted(([a], [b]) => a.localeCompare(b))) console.log(`${key} ${value}`)
+
+  console.log("\n── log records ──")
+  for (const request of server.byPath(paths.logs)) {
+    for (const rl of decodeLogs(request.body).resourceLogs) {
+      const service = attributesOf(rl.resource?.attributes ?? [])["service.name"]
+      for (const record of rl.scopeLogs.flatMap((s) => s.logRecords)) {
+        const {
+          "gt.role": _r,
+          "gt.actor": _a,
+          "gt.agent": _g,
+          "gt.session": _s,
+          ...attributes
+        } = attributesOf(record.attributes)
+        console.log(
+          `${String(service).padEnd(8)} ${record.severityText?.padEnd(5)} ${record.body?.stringValue} ${JSON.stringify(attributes)}`
+        )
+      }
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true })
 })
 
-Effect.runPromise(program)
+Effect.runPromise(Effect.scoped(program))
