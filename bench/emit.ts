@@ -2,7 +2,7 @@
 // against the OpenTelemetry JS SDK doing the same work (a counter, a histogram, a log
 // record with the same attributes), measured in the same run. Medians of repeated rounds.
 import { Catalogue } from "@gastown-otel/schema"
-import { Telemetry } from "@gastown-otel/telemetry"
+import { Labels } from "@gastown-otel/telemetry"
 import { metrics } from "@opentelemetry/api"
 import { logs } from "@opentelemetry/api-logs"
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs"
@@ -13,6 +13,8 @@ import {
   PeriodicExportingMetricReader
 } from "@opentelemetry/sdk-metrics"
 import { Effect } from "effect"
+import { makeEmit } from "../packages/telemetry/src/internal/Core.ts"
+import * as Recorder from "../packages/telemetry/src/internal/Recorder.ts"
 
 const N = 20_000
 const ROUNDS = 15
@@ -41,18 +43,20 @@ const measure = (name: string, round: () => void) => {
   return { name, us: median(perEvent) }
 }
 
-// Ours: the in-memory layer runs the same emit path as the live one (validation, labels,
-// span lookup, metric aggregation, log record derivation); export is not in the loop.
-const ours = Effect.runSync(
-  Effect.gen(function* () {
-    const telemetry = yield* Telemetry.Telemetry
-    const loop = Effect.gen(function* () {
-      for (let i = 0; i < N; i++) yield* telemetry.emit(event)
-      yield* telemetry.flush
-    })
-    return () => Effect.runSync(loop)
-  }).pipe(Effect.provide(Telemetry.layerMemory({ labels, strict: false })))
-)
+// Ours: the emit path every recording layer runs (validation, labels, span lookup,
+// metric aggregation, log record derivation), drained every 5,000 events as the live
+// layer's pressure export does; encoding and sending are not in the loop.
+const recorder = Recorder.make({})
+const emit = makeEmit(recorder, { strict: false })
+const ours = () =>
+  Effect.runSync(
+    Effect.gen(function* () {
+      for (let i = 0; i < N; i++) {
+        yield* emit(event)
+        if (i % 5_000 === 4_999) recorder.drain()
+      }
+    }).pipe(Labels.withLabels(labels))
+  )
 
 // The peer: OTel JS SDK instruments and logger, in-memory exporters, same attributes.
 const reader = new PeriodicExportingMetricReader({
@@ -89,7 +93,10 @@ const otel = () => {
   logExporter.reset()
 }
 
-const results = [measure("gastown-otel Telemetry.emit (with validation)", ours), measure("OpenTelemetry JS SDK", otel)]
+const results = [
+  measure("gastown-otel emit (validation, metrics, log record)", ours),
+  measure("OpenTelemetry JS SDK", otel)
+]
 const peer = results[1]!.us
 console.log(`one bd.call, median of ${ROUNDS} rounds of ${N} events (Node ${process.version})`)
 for (const r of results)

@@ -49,6 +49,23 @@ const toKeyValue = (a: Derive.Attribute): KeyValue => {
   }
 }
 
+// A log record as emitted, before it is turned into OTLP (`undefined` once evicted).
+type Buffered =
+  | { readonly derived: Derive.LogRecord; readonly timeUnixNano: bigint; readonly span: Tracer.AnySpan | undefined }
+  | undefined
+
+const toLogRecord = ({ derived, timeUnixNano, span }: NonNullable<Buffered>): LogRecord => ({
+  timeUnixNano,
+  observedTimeUnixNano: timeUnixNano,
+  severityNumber: severityNumber[derived.severity],
+  severityText: derived.severity,
+  body: derived.body,
+  attributes: derived.attributes.map(toKeyValue),
+  traceId: span?.traceId,
+  spanId: span?.spanId,
+  flags: span === undefined ? undefined : span.sampled ? 1 : 0
+})
+
 const bucketIndex = (bounds: ReadonlyArray<number>, value: number): number => {
   // OTLP explicit buckets are upper-inclusive: (bounds[i-1], bounds[i]].
   let i = 0
@@ -80,7 +97,10 @@ export const make = (options: {
 }): Recorder => {
   const limits = options.limits ?? defaultLimits
   const series = new Map<string, Series>()
-  let logs: Array<LogRecord> = []
+  // Buffered records stay as derived; they become OTLP records only when drained, off the
+  // emitting fiber's path. `first` skips evicted ones, so eviction costs O(1).
+  let logs: Array<Buffered> = []
+  let first = 0
   const dropped = new Map<DropReason, number>()
   const drop = (reason: DropReason, count = 1) => dropped.set(reason, (dropped.get(reason) ?? 0) + count)
   const guard = LabelGuard.make(() => drop("label_folded"))
@@ -144,22 +164,13 @@ export const make = (options: {
       }
     }
     const derived = Derive.logRecord(event, context, options.derive)
-    if (logs.length === limits.maxLogRecords >> 1) options.onPressure?.()
-    if (bounded && logs.length >= limits.maxLogRecords) {
-      logs.shift()
+    const buffered = logs.length - first
+    if (buffered === limits.maxLogRecords >> 1) options.onPressure?.()
+    if (bounded && buffered >= limits.maxLogRecords) {
+      logs[first++] = undefined
       drop("log_buffer_full")
     }
-    logs.push({
-      timeUnixNano,
-      observedTimeUnixNano: timeUnixNano,
-      severityNumber: severityNumber[derived.severity],
-      severityText: derived.severity,
-      body: derived.body,
-      attributes: derived.attributes.map(toKeyValue),
-      traceId: span?.traceId,
-      spanId: span?.spanId,
-      flags: span === undefined ? undefined : span.sampled ? 1 : 0
-    })
+    logs.push({ derived, timeUnixNano, span })
     return derived
   }
   const record: Recorder["record"] = (event, context, span, timeUnixNano) =>
@@ -190,8 +201,12 @@ export const make = (options: {
       s.buckets.fill(0)
     }
     const taken = logs
+    const from = first
     logs = []
-    return { series: out, logs: taken }
+    first = 0
+    const records: Array<LogRecord> = []
+    for (let i = from; i < taken.length; i++) records.push(toLogRecord(taken[i]!))
+    return { series: out, logs: records }
   }
 
   const restore: Recorder["restore"] = (deltas) => {
