@@ -212,6 +212,42 @@ describe("Telemetry.layer on the wire", () => {
     })
   )
 
+  it.live("histograms accumulate across pushes: count, sum and buckets keep growing", () =>
+    Effect.gen(function* () {
+      const server = yield* CaptureServer.start()
+      const call = (duration_ms: number): Catalogue.Event => ({
+        _tag: "bd.call",
+        subcommand: "list",
+        args: "",
+        duration_ms,
+        status: "ok"
+      })
+      yield* Effect.gen(function* () {
+        yield* Telemetry.emit(call(3))
+        yield* Telemetry.flush
+        yield* Telemetry.emit(call(700))
+        yield* Telemetry.emit(call(4))
+      }).pipe(Effect.provide(liveLayer(server.url)))
+      const spec = Catalogue.metrics.find((m) => m.event === "bd.call" && m.kind === "histogram")!
+      const points = server.byPath(metricsPath).map((r) => {
+        const metric = decodeMetrics(r.body).resourceMetrics[0]!.scopeMetrics[0]!.metrics.find(
+          (m) => m.name === spec.name
+        )!
+        return metric.histogram!.dataPoints[0]!
+      })
+      const bucketOf = (v: number) => spec.boundaries!.findIndex((b) => v <= b)
+      const expected = (values: ReadonlyArray<number>) =>
+        spec.boundaries!.concat(Infinity).map((_, i) => String(values.filter((v) => bucketOf(v) === i).length))
+      assert.deepStrictEqual(
+        points.map((p) => [p.count, p.sum, p.min, p.max, p.bucketCounts]),
+        [
+          ["1", 3, 3, 3, expected([3])],
+          ["3", 707, 3, 700, expected([3, 700, 4])]
+        ]
+      )
+    })
+  )
+
   it.live("with headers from OTEL_EXPORTER_OTLP_*_HEADERS on each signal", () =>
     Effect.gen(function* () {
       const server = yield* CaptureServer.start()

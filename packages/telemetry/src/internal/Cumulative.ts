@@ -3,18 +3,13 @@
 // `HostCumulative` shares the totals between the processes of a host.
 import type { Catalogue } from "@gastown-otel/schema"
 import { Effect } from "effect"
+import * as Accumulated from "./Accumulated.ts"
 import type { HistogramPoint, MetricData, NumberPoint } from "./otlp/Model.ts"
 import type { Series } from "./Recorder.ts"
 
-/** The running totals of one series. */
-export interface Total {
+/** The running totals of one series, since `start`. */
+export interface Total extends Accumulated.Accumulated {
   readonly start: bigint
-  value: number
-  count: number
-  sum: number
-  min: number
-  max: number
-  readonly buckets: Array<number>
 }
 
 export interface Cumulative {
@@ -36,16 +31,10 @@ export const pointsFrom = (
   for (const s of deltas) {
     let total = totals.get(s.key)
     if (total === undefined) {
-      total = { start, value: 0, count: 0, sum: 0, min: Infinity, max: -Infinity, buckets: s.buckets.map(() => 0) }
+      total = { start, ...Accumulated.empty(s.buckets.length) }
       totals.set(s.key, total)
     }
-    if (s.metric.kind === "gauge") total.value = s.value
-    else total.value += s.value
-    total.count += s.count
-    total.sum += s.sum
-    total.min = Math.min(total.min, s.min)
-    total.max = Math.max(total.max, s.max)
-    s.buckets.forEach((n, i) => (total.buckets[i]! += n))
+    Accumulated.add(total, s, s.metric.kind === "gauge")
     const list = byMetric.get(s.metric) ?? []
     byMetric.set(s.metric, list)
     list.push(

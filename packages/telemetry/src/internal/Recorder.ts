@@ -2,23 +2,16 @@
 // log records, bounded in memory. Exporters drain it; nothing here does I/O.
 import { type Catalogue, Derive, GtContext, type SelfEvents } from "@gastown-otel/schema"
 import type { Tracer } from "effect"
+import * as Accumulated from "./Accumulated.ts"
 import { nowUnixNano } from "./Clock.ts"
 import * as LabelGuard from "./LabelGuard.ts"
 import type { KeyValue, LogRecord } from "./otlp/Model.ts"
 
 /** One label set of one metric, with what happened to it since the last drain. */
-export interface Series {
+export interface Series extends Accumulated.Accumulated {
   readonly key: string
   readonly metric: Catalogue.Metric
   readonly attributes: ReadonlyArray<KeyValue>
-  /** Counter: sum of increments; gauge: last value. */
-  value: number
-  /** Histogram deltas. */
-  count: number
-  sum: number
-  min: number
-  max: number
-  readonly buckets: Array<number>
   dirty: boolean
 }
 
@@ -117,15 +110,7 @@ export const make = (options: {
         const value = update.labelValues[i]
         return value === undefined ? [] : [{ key: k, value: { string: value } }]
       }),
-      value: 0,
-      count: 0,
-      sum: 0,
-      min: Infinity,
-      max: -Infinity,
-      buckets:
-        update.metric.kind === "histogram"
-          ? Array.from({ length: (update.metric.boundaries ?? []).length + 1 }, () => 0)
-          : [],
+      ...Accumulated.empty(update.metric.kind === "histogram" ? (update.metric.boundaries ?? []).length + 1 : 0),
       dirty: false
     }
     series.set(key, s)
@@ -193,12 +178,7 @@ export const make = (options: {
     const out = dirty.map((s) => ({ ...s, buckets: [...s.buckets] }))
     for (const s of dirty) {
       s.dirty = false
-      if (s.metric.kind !== "gauge") s.value = 0
-      s.count = 0
-      s.sum = 0
-      s.min = Infinity
-      s.max = -Infinity
-      s.buckets.fill(0)
+      Accumulated.reset(s, s.metric.kind === "gauge")
     }
     const taken = logs
     const from = first
@@ -215,13 +195,7 @@ export const make = (options: {
       if (s === undefined) continue
       s.dirty = true
       // A drain does not reset a gauge: it still holds its value, or a newer one.
-      if (d.metric.kind === "gauge") continue
-      s.value += d.value
-      s.count += d.count
-      s.sum += d.sum
-      s.min = Math.min(s.min, d.min)
-      s.max = Math.max(s.max, d.max)
-      d.buckets.forEach((n, i) => (s.buckets[i]! += n))
+      if (d.metric.kind !== "gauge") Accumulated.add(s, d, false)
     }
   }
 

@@ -1,0 +1,41 @@
+// What a series has accumulated: the running sum of a counter (or a gauge's last value)
+// and a histogram's count, sum, extremes and buckets. Deltas, per-process totals and
+// host-wide totals all have this shape and add up the same way.
+
+export interface Accumulated {
+  value: number
+  count: number
+  sum: number
+  min: number
+  max: number
+  readonly buckets: Array<number>
+}
+
+export const empty = (buckets: number): Accumulated => ({
+  value: 0,
+  count: 0,
+  sum: 0,
+  min: Infinity,
+  max: -Infinity,
+  buckets: Array.from({ length: buckets }, () => 0)
+})
+
+/** Adds `delta` into `into`; a gauge's value is replaced, not added. */
+export const add = (into: Accumulated, delta: Accumulated, gauge: boolean): void => {
+  into.value = gauge ? delta.value : into.value + delta.value
+  into.count += delta.count
+  into.sum += delta.sum
+  into.min = Math.min(into.min, delta.min)
+  into.max = Math.max(into.max, delta.max)
+  delta.buckets.forEach((n, i) => (into.buckets[i]! += n))
+}
+
+/** Starts `acc` over (a delta after it was drained); `keepValue` for a gauge's last value. */
+export const reset = (acc: Accumulated, keepValue: boolean): void => {
+  if (!keepValue) acc.value = 0
+  acc.count = 0
+  acc.sum = 0
+  acc.min = Infinity
+  acc.max = -Infinity
+  acc.buckets.fill(0)
+}
