@@ -129,9 +129,9 @@ export const logRecord = (event: Event, context: GtContext.GtContext, options: O
       attributes.push({ key: field.name, value: value as number | boolean, type: field.type })
       continue
     }
-    let text = value as string
-    if (field.redact) text = Redact.secrets(text)
     const limit = (field.content ? options.contentLimitBytes : undefined) ?? field.truncateBytes
+    let text = value as string
+    if (field.redact) text = Redact.secrets(limit === undefined ? text : Redact.window(text, limit))
     if (limit !== undefined) {
       const cut = Truncate.utf8(text, limit)
       attributes.push({ key: field.name, value: cut.text, type: "string" })

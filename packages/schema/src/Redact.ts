@@ -11,7 +11,9 @@
  */
 export const mask = "[REDACTED]"
 
-const secretKey = String.raw`(?:[A-Za-z0-9]+[_-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth)`
+// Prefixes (`deploy_`, `x-api-`) are bounded: an unbounded nested repeat backtracks
+// quadratically on long hyphenated text that ends in no secret.
+const secretKey = String.raw`(?:[A-Za-z0-9]{1,32}[_-]){0,4}(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth)`
 
 // Order matters: whole-token formats first, then `key=value` shapes, then URLs.
 // A quoted value keeps its quotes, so redacted JSON stays JSON.
@@ -55,6 +57,18 @@ function escape(text: string): string {
 }
 
 /**
+ * How far past a byte limit text is kept before redaction, so a secret that straddles the
+ * limit is still recognised whole and nothing beyond it costs time.
+ *
+ * @since 0.1.0
+ */
+export const window = (text: string, limitBytes: number): string =>
+  // One UTF-16 unit is at least one UTF-8 byte: `limitBytes` units hold the kept prefix.
+  text.length > limitBytes + windowMargin ? text.slice(0, limitBytes + windowMargin) : text
+
+const windowMargin = 256
+
+/**
  * Whether a name (an attribute key, a variable) says its value is a secret: `api_key`,
  * `deploy.token`, `DB_PASSWORD`.
  *
@@ -66,7 +80,9 @@ const secretName = new RegExp(String.raw`(?:^|[._-])${secretKey}$`, "i")
 
 /**
  * Replaces tokens, keys, passwords, bearer credentials and URL credentials in
- * `text` with {@link mask}. Text without such shapes is returned unchanged.
+ * `text` with {@link mask}. Text without such shapes is returned unchanged. Cost is
+ * linear in the text's length; callers that keep only a prefix redact only that
+ * ({@link window}).
  *
  * @since 0.1.0
  */

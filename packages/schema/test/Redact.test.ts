@@ -76,6 +76,11 @@ describe("Redact.secrets", () => {
     }
   })
 
+  it("window: what is redacted before a cut is the kept prefix and a margin", () => {
+    assert.strictEqual(Redact.window("x".repeat(10_000), 100).length, 100 + 256)
+    assert.strictEqual(Redact.window("short", 100), "short")
+  })
+
   it("is idempotent", () => {
     const once = Redact.secrets("--password=x token: y https://a:b@h")
     assert.strictEqual(Redact.secrets(once), once)

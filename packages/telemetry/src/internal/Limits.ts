@@ -21,7 +21,7 @@ export const resource = (
       dropped.push(key)
       continue
     }
-    const safe = Redact.isSecretName(key) ? Redact.mask : Redact.secrets(value)
+    const safe = Redact.isSecretName(key) ? Redact.mask : Redact.secrets(Redact.window(value, maxResourceValueBytes))
     kept.push([key, Truncate.utf8(safe, maxResourceValueBytes).text])
   }
   return { kept, dropped }
