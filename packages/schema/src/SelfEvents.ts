@@ -14,6 +14,7 @@ import { Count } from "./Fields.ts"
  */
 export const DropReason = Schema.Literals([
   "invalid_event",
+  "record_failed",
   "log_buffer_full",
   "series_limit",
   "label_folded",

@@ -3,6 +3,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue } from "@gastown-otel/schema"
 import { Effect } from "effect"
+import * as fs from "node:fs"
 import * as path from "node:path"
 import * as HostCumulative from "../src/internal/HostCumulative.ts"
 import type { NumberPoint } from "../src/internal/otlp/Model.ts"
@@ -14,10 +15,10 @@ const call: Catalogue.Event = { _tag: "bd.call", subcommand: "list", args: "", d
 const counter = Catalogue.metrics.find((m) => m.event === "bd.call" && m.kind === "counter")!.name
 
 // One short-lived process: records one call and flushes through the shared state.
-const oneProcess = (file: string, clock: bigint) =>
+const oneProcess = (file: string, clock: bigint, rig = "mol") =>
   Effect.gen(function* () {
     const recorder = Recorder.make({})
-    recorder.record(call, { "gt.rig": "mol" }, undefined, clock)
+    recorder.record(call, { "gt.rig": rig }, undefined, clock)
     const metrics = yield* HostCumulative.make(file, 1_000, clock, () => clock).points(recorder.drain().series)
     const point = metrics.find((m) => m.name === counter)!.points[0] as NumberPoint
     return { timeUnixNano: point.timeUnixNano, value: point.value }
@@ -44,13 +45,29 @@ describe("host-wide counter state", () => {
     })
   )
 
+  it.effect("a series idle for 30 days expires from the state; seen again, it starts over", () =>
+    Effect.gen(function* () {
+      const file = path.join(tempDir(), "counters.json")
+      const day = 86_400n * 1_000_000_000n
+      const t0 = 1_764_000_000n * 1_000_000_000n
+      assert.strictEqual((yield* oneProcess(file, t0, "old")).value, 1)
+      assert.strictEqual((yield* oneProcess(file, t0 + day, "old")).value, 2)
+      yield* oneProcess(file, t0 + 32n * day, "new")
+      const state = JSON.parse(fs.readFileSync(file, "utf8")) as { series: Record<string, unknown> }
+      assert.isFalse(
+        Object.keys(state.series).some((k) => k.includes("old")),
+        "expired"
+      )
+      assert.strictEqual((yield* oneProcess(file, t0 + 33n * day, "old")).value, 1, "a reset, as backends read it")
+    })
+  )
+
   it.live("a flush that cannot take the lock fails without touching the totals", () =>
     Effect.gen(function* () {
       const dir = tempDir()
       const file = path.join(dir, "counters.json")
       yield* oneProcess(file, 1n)
       // A live process (this one) holds the lock.
-      const fs = yield* Effect.promise(() => import("node:fs"))
       fs.writeFileSync(`${file}.lock`, String(process.pid))
       const recorder = Recorder.make({})
       recorder.record(call, {}, undefined, 2n)

@@ -29,10 +29,17 @@ export const makeEmit =
       const span = Context.getOption(fiber.context, Tracer.ParentSpan)
       const parent = span._tag === "Some" ? span.value : undefined
       const time = nowUnixNano()
-      const record = sink.record(event, labels, parent, time)
-      // Span events get the same redacted, truncated attributes as the log record.
-      if (parent?._tag === "Span") {
-        parent.event(event._tag, time, Object.fromEntries(record.attributes.map((a) => [a.key, a.value])))
+      try {
+        const record = sink.record(event, labels, parent, time)
+        // Span events get the same redacted, truncated attributes as the log record.
+        if (parent?._tag === "Span") {
+          parent.event(event._tag, time, Object.fromEntries(record.attributes.map((a) => [a.key, a.value])))
+        }
+      } catch (error) {
+        // A bug of ours, or an app's OTel SDK throwing (the bridge): never the host's problem.
+        if (options.strict) return Effect.die(error)
+        sink.drop("record_failed")
+        return Effect.void
       }
       options.onEvent?.(event)
       return Effect.void

@@ -14,6 +14,8 @@ import { withLock } from "./Lock.ts"
 
 interface StoredTotal {
   readonly start: string
+  /** When a flush last touched the series, in Unix ms: idle series expire. */
+  readonly seen: number
   readonly value: number
   readonly count: number
   readonly sum: number
@@ -43,7 +45,8 @@ const write = (file: string, state: State) => {
   fs.renameSync(tmp, file)
 }
 
-const toTotal = (s: StoredTotal): Total => ({
+const toTotal = (s: StoredTotal): Total & { seen: number } => ({
+  seen: s.seen ?? 0,
   start: BigInt(s.start),
   value: s.value,
   count: s.count,
@@ -53,8 +56,9 @@ const toTotal = (s: StoredTotal): Total => ({
   buckets: [...s.buckets]
 })
 
-const fromTotal = (t: Total): StoredTotal => ({
+const fromTotal = (t: Total, seen: number): StoredTotal => ({
   start: String(t.start),
+  seen,
   value: t.value,
   count: t.count,
   sum: t.sum,
@@ -63,8 +67,19 @@ const fromTotal = (t: Total): StoredTotal => ({
   buckets: t.buckets
 })
 
-/** Minimum spacing of two flushes' timestamps, so they never collide. */
-const stepNanos = 1_000n
+const nanosPerMs = 1_000_000n
+
+// The state stays small (it is read and rewritten under the lock by every flush): a
+// series idle for 30 days expires (seen again, it starts over, which a backend reads as a
+// counter reset), and past 10,000 series the least recently seen go first.
+const maxIdleMs = 30 * 24 * 3600 * 1000
+const maxSeries = 10_000
+
+const kept = (totals: Map<string, Total & { seen: number }>, nowMs: number) =>
+  [...totals]
+    .filter(([, t]) => nowMs - t.seen <= maxIdleMs)
+    .toSorted(([, a], [, b]) => b.seen - a.seen)
+    .slice(0, maxSeries)
 
 /**
  * Host-wide cumulative state in `file` (one per backend and resource). `lockWaitMs`
@@ -85,15 +100,18 @@ export const make = (
         lockWaitMs,
         Effect.sync(() => {
           const state = read(file)
-          const last = BigInt(state.lastTimeUnixNano)
-          const clock = now()
-          // A clock that jumped back must not reorder this flush before the previous one.
-          const time = clock > last ? clock : last + stepNanos
+          // Whole milliseconds, strictly after the previous flush: VictoriaMetrics stores ms,
+          // and a clock that jumped back must not reorder this flush before the previous one.
+          const lastMs = BigInt(state.lastTimeUnixNano) / nanosPerMs
+          const clockMs = now() / nanosPerMs
+          const time = (clockMs > lastMs ? clockMs : lastMs + 1n) * nanosPerMs
+          const nowMs = Number(time / nanosPerMs)
           const totals = new Map(Object.entries(state.series).map(([k, v]) => [k, toTotal(v)]))
           const metrics = pointsFrom(totals, deltas, processStartUnixNano, time)
+          for (const d of deltas) totals.get(d.key)!.seen = nowMs
           write(file, {
             lastTimeUnixNano: String(time),
-            series: Object.fromEntries([...totals].map(([k, t]) => [k, fromTotal(t)]))
+            series: Object.fromEntries(kept(totals, nowMs).map(([k, t]) => [k, fromTotal(t, t.seen)]))
           })
           return metrics
         })

@@ -7,7 +7,7 @@ import { Effect, Latch, Layer, Semaphore } from "effect"
 import { createHash } from "node:crypto"
 import * as path from "node:path"
 import { type Options, type Shape, Telemetry } from "../Telemetry.ts"
-import { defaultFlushTimeoutMs } from "../TelemetryConfig.ts"
+import { defaultFlushTimeoutMs, defaultTimeoutMs } from "../TelemetryConfig.ts"
 import { type Cumulative, inMemory } from "./Cumulative.ts"
 import { nowUnixNano } from "./Clock.ts"
 import { makeEmit } from "./Core.ts"
@@ -28,7 +28,9 @@ const stateKey = (options: Options) =>
     .digest("hex")
     .slice(0, 16)
 
-const warnOnce = (() => {
+// Each problem is reported once per exporter: a backend that is down says so once, not
+// once per flush.
+const makeWarnOnce = () => {
   const said = new Set<string>()
   return (key: string, message: string) =>
     Effect.sync(() => {
@@ -36,27 +38,36 @@ const warnOnce = (() => {
       said.add(key)
       process.stderr.write(`gastown-otel: ${message}\n`)
     })
-})()
+}
 
-// While the final flush runs, a (second) SIGINT or SIGTERM ends the process at once: the
-// user asked twice, and what is not sent yet is in the spool already.
+// Log records per request: a request stays far below the backends' and the spool's limits.
+const maxRecordsPerRequest = 1_000
+
+const chunks = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size))
+
+// While the final flush runs, a (second) SIGINT or SIGTERM ends the process at once, with
+// the shell's code for that signal: the user asked twice, and what is not sent yet is in
+// the spool already.
 const exitOnSignal = <A, E, R>(flush: Effect.Effect<A, E, R>) =>
   Effect.acquireUseRelease(
     Effect.sync(() => {
-      const exit = () => process.exit(130)
-      process.once("SIGINT", exit)
-      process.once("SIGTERM", exit)
-      return exit
+      const onInt = () => process.exit(130)
+      const onTerm = () => process.exit(143)
+      process.once("SIGINT", onInt)
+      process.once("SIGTERM", onTerm)
+      return { onInt, onTerm }
     }),
     () => flush,
-    (exit) =>
+    ({ onInt, onTerm }) =>
       Effect.sync(() => {
-        process.off("SIGINT", exit)
-        process.off("SIGTERM", exit)
+        process.off("SIGINT", onInt)
+        process.off("SIGTERM", onTerm)
       })
   )
 
 export const make = Effect.fnUntraced(function* (options: Options) {
+  const warnOnce = makeWarnOnce()
   const processStart = nowUnixNano()
   // Opened when the log buffer fills up: the export fiber runs at once instead of waiting
   // for its interval, and the emitting fiber never waits for it.
@@ -72,7 +83,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     attempts: options.exportIntervalMs === undefined ? 2 : 4,
     baseDelayMs: 50,
     maxDelayMs: 5_000,
-    timeoutMs: options.timeoutMs ?? 10_000
+    timeoutMs: options.timeoutMs ?? defaultTimeoutMs
   }
   // The host state and the spool need a writable directory; without one, totals stay in
   // this process and unsent requests are lost (and counted).
@@ -81,21 +92,21 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     try {
       const dir = path.join(options.stateDir, stateKey(options))
       return {
-        cumulative: HostCumulative.make(path.join(dir, "counters.json"), 100, processStart),
+        // Other processes hold the lock for a millisecond or two; a second is a generous
+        // bound that a flush at exit can afford when many commands end at once.
+        cumulative: HostCumulative.make(path.join(dir, "counters.json"), 1_000, processStart),
         spool: Spool.make(path.join(options.stateDir, "spool"), options.maxSpoolBytes ?? 16 * 1024 * 1024)
       }
     } catch (error) {
       return String(error)
     }
   })
-  if (typeof stored === "string") yield* warnOnce("state", `no state directory (${stored}); counters are per process`)
+  if (typeof stored === "string") yield* warnOnce("dir", `no state directory (${stored}); counters are per process`)
   const cumulative: Cumulative = typeof stored === "object" ? stored.cumulative : inMemory(processStart, nowUnixNano)
   const spool = typeof stored === "object" ? stored.spool : undefined
 
-  const dropped = (items: number, why: string) =>
-    items === 0
-      ? Effect.void
-      : Effect.sync(() => recorder.drop("export_failed", items)).pipe(Effect.andThen(warnOnce(why, why)))
+  const dropped = (reason: Recorder.DropReason, items: number, why: string) =>
+    items === 0 ? Effect.void : Effect.sync(() => recorder.drop(reason, items)).pipe(Effect.andThen(warnOnce(why, why)))
 
   const sendOne = (header: Spool.Header, body: Uint8Array): Effect.Effect<Result> =>
     send(agents, new URL(header.url), body, header.headers, policy)
@@ -118,7 +129,11 @@ export const make = Effect.fnUntraced(function* (options: Options) {
                     result === "unavailable"
                       ? Effect.sync(() => down.add(entry.header.url))
                       : result === "rejected"
-                        ? dropped(entry.header.items, `the backend rejected a ${entry.header.signal} request`)
+                        ? dropped(
+                            "export_failed",
+                            entry.header.items,
+                            `the backend rejected a ${entry.header.signal} request`
+                          )
                         : Effect.void
                   )
                 ),
@@ -136,18 +151,28 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     )
   })
 
-  const export_ = (header: Spool.Header, body: Uint8Array): Effect.Effect<void> => {
-    if (spool !== undefined) {
-      return Effect.sync(() => spool.put(header, body)).pipe(
-        Effect.flatMap((lost) => dropped(lost, "the spool is full: the oldest unsent telemetry was dropped"))
-      )
-    }
-    return sendOne(header, body).pipe(
+  const sendNow = (header: Spool.Header, body: Uint8Array): Effect.Effect<void> =>
+    sendOne(header, body).pipe(
       Effect.flatMap((result) =>
-        result === "sent" ? Effect.void : dropped(header.items, "telemetry could not be sent")
+        result === "sent" ? Effect.void : dropped("export_failed", header.items, "telemetry could not be sent")
       )
     )
-  }
+
+  // To the spool, then sent from there; straight to the backend when there is no spool or
+  // the disk refuses the write (full, read-only).
+  const export_ = (header: Spool.Header, body: Uint8Array): Effect.Effect<void> =>
+    spool === undefined
+      ? sendNow(header, body)
+      : Effect.try({ try: () => spool.put(header, body), catch: String }).pipe(
+          Effect.matchEffect({
+            onFailure: (error) =>
+              warnOnce("spool", `cannot write the spool (${error}); sending directly`).pipe(
+                Effect.andThen(sendNow(header, body))
+              ),
+            onSuccess: (lost) =>
+              dropped("spool_full", lost, "the spool is full: the oldest unsent telemetry was dropped")
+          })
+        )
 
   // One sender at a time: a second one waits for the first instead of interrupting or
   // racing it (the final flush waits for a periodic one in progress).
@@ -161,12 +186,15 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   const persist: Effect.Effect<void> = Effect.gen(function* () {
     const { series, logs } = recorder.drain()
     if (series.length > 0) {
+      // The lock not had in time, or the state not writable: the deltas go back into the
+      // recorder for the next flush (a long-running process has one; at exit they are lost,
+      // and said so).
       const metrics = yield* cumulative
         .points(series)
         .pipe(
-          Effect.catch(() =>
+          Effect.catchCause((cause) =>
             Effect.sync(() => recorder.restore(series)).pipe(
-              Effect.andThen(warnOnce("lock", "the counter state is locked by another process; kept for later")),
+              Effect.andThen(warnOnce("state", `counter totals not updated: ${String(cause)}`)),
               Effect.as([])
             )
           )
@@ -182,14 +210,14 @@ export const make = Effect.fnUntraced(function* (options: Options) {
         yield* export_(header, metricsRequest([{ resource, scope, metrics }]))
       }
     }
-    if (logs.length > 0) {
+    for (const records of chunks(logs, maxRecordsPerRequest)) {
       const header = {
         signal: "logs",
         url: options.logsUrl,
         headers: options.headers?.logs ?? {},
-        items: logs.length
+        items: records.length
       } as const
-      yield* export_(header, logsRequest([{ resource, scope, records: logs }]))
+      yield* export_(header, logsRequest([{ resource, scope, records }]))
     }
   })
 

@@ -154,6 +154,12 @@ export const make = (options: {
     if (bounded && buffered >= limits.maxLogRecords) {
       logs[first++] = undefined
       drop("log_buffer_full")
+      // Evicted slots are let go once they are as many as the buffer holds: amortised O(1),
+      // and the array never grows past twice the cap while nothing drains it.
+      if (first >= limits.maxLogRecords) {
+        logs = logs.slice(first)
+        first = 0
+      }
     }
     logs.push({ derived, timeUnixNano, span })
     return derived

@@ -91,6 +91,8 @@ export const make = (dir: string, maxBytes: number): Spool => {
 
   const put: Spool["put"] = (header, body) => {
     const bytes = encode(header, body)
+    // Larger than the whole spool: it alone is dropped, the queue is left as it is.
+    if (bytes.byteLength > maxBytes) return header.items
     let dropped = 0
     const present = files().toSorted()
     let total = present.reduce((sum, f) => sum + (fs.statSync(at(f), { throwIfNoEntry: false })?.size ?? 0), 0)
@@ -101,7 +103,6 @@ export const make = (dir: string, maxBytes: number): Spool => {
       fs.rmSync(at(oldest), { force: true })
       total -= size
     }
-    if (bytes.byteLength > maxBytes) return dropped + header.items
     const name = nextName(header.url)
     fs.writeFileSync(at(`${name}.tmp`), bytes)
     fs.renameSync(at(`${name}.tmp`), at(name))

@@ -1,5 +1,6 @@
-// VictoriaMetrics' counter semantics, for checking what was pushed: samples of one series
-// are ordered by timestamp, samples with equal timestamps are one sample (deduplication),
+// VictoriaMetrics' counter semantics, for checking what was pushed: timestamps are stored
+// in whole milliseconds, samples of one series are ordered by timestamp, samples with equal
+// timestamps are one sample (deduplication),
 // a drop is a counter reset, and a series that starts inside the window counts from 0.
 
 export interface Sample {
@@ -10,7 +11,10 @@ export interface Sample {
 /** Orders and deduplicates the samples of one series as VictoriaMetrics stores them. */
 export const stored = (samples: ReadonlyArray<Sample>): ReadonlyArray<Sample> => {
   const byTime = new Map<bigint, Sample>()
-  for (const s of samples) byTime.set(s.timeUnixNano, s)
+  for (const s of samples) {
+    const ms = s.timeUnixNano / 1_000_000n
+    byTime.set(ms, { timeUnixNano: ms * 1_000_000n, value: s.value })
+  }
   return [...byTime.values()].toSorted((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : 1))
 }
 
