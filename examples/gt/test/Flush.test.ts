@@ -16,11 +16,15 @@ describe("gt flush", () => {
       assert.strictEqual(nudged.code, 0, nudged.stderr)
 
       const server = yield* CaptureServer.start(Number(new URL(first.url).port))
-      const flushed = yield* Cli.run("gt", ["flush"], variables)
+      // With no time to send at exit, only an explicit flush sends anything.
+      const noTime = { ...variables, GT_OTEL_FLUSH_TIMEOUT_MS: "0" }
+      yield* Cli.run("gt", ["nudge", "mol/mayor"], noTime)
+      assert.deepStrictEqual(Received.logs(server), [], "nothing sent at exit without time to send")
+      const flushed = yield* Cli.run("gt", ["flush"], noTime)
       assert.strictEqual(flushed.code, 0, flushed.stderr)
       yield* Cli.run("gt", ["flush"], variables)
       const nudges = Received.logs(server).filter((l) => l.body === "nudge")
-      assert.strictEqual(nudges.length, 1)
+      assert.deepStrictEqual(nudges.map((l) => l.attributes["target"]).toSorted(), ["mol/mayor", "mol/witness"])
       assert.strictEqual(nudges[0]!.attributes["gt.rig"], "mol")
     })
   )

@@ -62,7 +62,32 @@ describe("secrets", () => {
           assert.notInclude(raw, secret, `${name} on the wire`)
           assert.notInclude(decoded, secret, `${name} in a decoded record`)
         }
-        assert.include(decoded, "[REDACTED]")
+        // The fields were exported, redacted where the secret stood.
+        const calls = Received.logs(server).filter((l) => l.body === "bd.call")
+        const field = (subcommand: string, name: string) =>
+          calls.filter((l) => l.attributes["subcommand"] === subcommand).map((l) => String(l.attributes[name]))
+        assert.isTrue(
+          field("list", "stdout").some((out) => out.includes("rotate [REDACTED] today")),
+          "stdout"
+        )
+        assert.isTrue(
+          field("mail", "args").some((args) => args.includes("password: [REDACTED]")),
+          "args"
+        )
+        assert.isTrue(
+          field("mail", "args").some((args) => args.includes("Bearer [REDACTED]")),
+          "bearer in args"
+        )
+        assert.isTrue(
+          field("mail", "args").some((args) => args.includes("https://[REDACTED]@git.example.com")),
+          "URL"
+        )
+        assert.isTrue(
+          field("show", "stderr").some((err) => err.includes("[REDACTED]")),
+          "stderr"
+        )
+        const resource = JSON.stringify(Received.logs(server).map((l) => l.service))
+        assert.notInclude(resource, secrets.resourceKey)
       }),
     60_000
   )

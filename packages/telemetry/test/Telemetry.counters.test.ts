@@ -6,13 +6,13 @@ import { Catalogue } from "@gastown-otel/schema"
 import { Effect } from "effect"
 import * as CaptureServer from "./support/CaptureServer.ts"
 import { attributesOf, decodeLogs, decodeMetrics } from "./support/OtlpDecode.ts"
-import { logsPath, metricsPath, run, tempDir, urls } from "./support/Processes.ts"
+import { logsPath, metricsPath, patient, run, tempDir, urls } from "./support/Processes.ts"
 import { increase, type Sample, stored } from "./support/VictoriaMetricsCounter.ts"
 
 const N = 50
 const counter = Catalogue.metrics.find((m) => m.event === "bd.call" && m.kind === "counter")!.name
 const histogram = Catalogue.metrics.find((m) => m.event === "bd.call" && m.kind === "histogram")!.name
-const labels = { GT_RIG: "mol", GT_ROLE: "mol/witness" }
+const labels = { GT_RIG: "mol", GT_ROLE: "mol/witness", ...patient }
 
 interface Received {
   readonly counter: Array<Sample & { readonly series: string }>

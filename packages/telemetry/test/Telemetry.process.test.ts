@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as CaptureServer from "./support/CaptureServer.ts"
 import { attributesOf, decodeLogs } from "./support/OtlpDecode.ts"
-import { logsPath, metricsPath, run, urls } from "./support/Processes.ts"
+import { logsPath, metricsPath, patient, run, urls } from "./support/Processes.ts"
 
 describe("a short-lived process", () => {
   for (const [mode, signal, expectedCode] of [
@@ -19,7 +19,11 @@ describe("a short-lived process", () => {
       () =>
         Effect.gen(function* () {
           const server = yield* CaptureServer.start()
-          const withTelemetry = yield* run({ mode, env: urls(server.url), ...(signal ? { signal } : {}) })
+          const withTelemetry = yield* run({
+            mode,
+            env: { ...urls(server.url), ...patient },
+            ...(signal ? { signal } : {})
+          })
           const without = yield* run({ mode, ...(signal ? { signal } : {}) })
           assert.strictEqual(withTelemetry.code, without.code, "telemetry does not change the exit code")
           assert.strictEqual(withTelemetry.code, expectedCode)

@@ -234,10 +234,15 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     Effect.forever(wait.pipe(Effect.andThen(Effect.sync(() => pressure.closeUnsafe())), Effect.andThen(flush)))
   )
   // At exit, what was recorded reaches the spool first, whatever the budget: only the
-  // sending is bounded by it. Without a spool, everything is.
+  // sending is bounded by it (a budget of 0 sends nothing: `gt flush` will). Without a
+  // spool, everything is.
+  const sendWithinBudget =
+    shutdownTimeoutMs > 0 || spool === undefined
+      ? flush.pipe(Effect.timeoutOrElse({ duration: shutdownTimeoutMs, orElse: () => Effect.void }))
+      : Effect.void
   yield* Effect.addFinalizer(() =>
     (spool === undefined ? Effect.void : safely(persist)).pipe(
-      Effect.andThen(flush.pipe(Effect.timeoutOrElse({ duration: shutdownTimeoutMs, orElse: () => Effect.void }))),
+      Effect.andThen(sendWithinBudget),
       exitOnSignal,
       Effect.ensuring(Effect.sync(() => agents.destroy()))
     )

@@ -9,6 +9,8 @@ export interface Captured {
   readonly path: string
   readonly headers: http.IncomingHttpHeaders
   readonly body: Uint8Array
+  /** When it began to arrive (performance.now()). */
+  readonly at: number
   /** The status it was answered with; undefined while unanswered (or never: a fault). */
   status?: number
 }
@@ -30,7 +32,7 @@ export interface CaptureServer {
   readonly accepted: (path: string) => ReadonlyArray<Captured>
   /** Resolves once `n` requests have arrived (or after `timeoutMs`). */
   readonly waitFor: (n: number, timeoutMs?: number) => Promise<void>
-  setReply: (reply: (request: Captured) => Reply) => void
+  setReply: (reply: (request: Pick<Captured, "method" | "path" | "headers">) => Reply) => void
 }
 
 /** Starts a server on 127.0.0.1 (`port` 0: any free port); it closes with the scope. */
@@ -41,17 +43,14 @@ export const start = (port = 0): Effect.Effect<CaptureServer, never, import("eff
         new Promise<{ server: http.Server; capture: CaptureServer }>((resolve) => {
           const requests: Array<Captured> = []
           const waiters: Array<() => void> = []
-          let reply: (request: Captured) => Reply = () => ({ status: 200 })
+          let reply: (request: Pick<Captured, "method" | "path" | "headers">) => Reply = () => ({ status: 200 })
           const server = http.createServer((req, res) => {
             const chunks: Array<Buffer> = []
-            const peek = reply({
-              method: req.method ?? "",
-              path: req.url ?? "",
-              headers: req.headers,
-              body: new Uint8Array()
-            })
+            const at = performance.now()
+            // Decided once per request, from its line and headers, before the body arrives.
+            const answer = reply({ method: req.method ?? "", path: req.url ?? "", headers: req.headers })
             req.on("data", (chunk: Buffer) => {
-              if ("fault" in peek && peek.fault === "reset") return req.socket.destroy()
+              if ("fault" in answer && answer.fault === "reset") return req.socket.destroy()
               chunks.push(chunk)
             })
             req.on("end", () => {
@@ -59,11 +58,11 @@ export const start = (port = 0): Effect.Effect<CaptureServer, never, import("eff
                 method: req.method ?? "",
                 path: req.url ?? "",
                 headers: req.headers,
-                body: new Uint8Array(Buffer.concat(chunks))
+                body: new Uint8Array(Buffer.concat(chunks)),
+                at
               }
               requests.push(captured)
               for (const wake of waiters.splice(0)) wake()
-              const answer = reply(captured)
               if ("fault" in answer) return
               // Like a backend, it has stored the data once it decides to answer 2xx, whether
               // or not the answer reaches the client.

@@ -21,6 +21,12 @@ export interface Run {
 
 export const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "gastown-otel-"))
 
+/**
+ * A flush budget for tests that check what arrives rather than how long exit takes: on a
+ * loaded machine the default 200 ms could leave the last batch in the spool.
+ */
+export const patient = { GT_OTEL_FLUSH_TIMEOUT_MS: "5000" }
+
 /** The gt telemetry variables for a backend at `base`. */
 export const urls = (base: string) => ({ GT_OTEL_METRICS_URL: base + metricsPath, GT_OTEL_LOGS_URL: base + logsPath })
 
