@@ -28,6 +28,13 @@ export interface Attribute {
 export type Severity = "INFO" | "ERROR"
 
 /**
+ * The OTLP `SeverityNumber` of each severity.
+ *
+ * @since 0.1.0
+ */
+export const severityNumber: { readonly [S in Severity]: number } = { INFO: 9, ERROR: 17 }
+
+/**
  * The log record derived from one event.
  *
  * @since 0.1.0

@@ -10,9 +10,10 @@ import { type Catalogue, Derive, type GtContext } from "@gastown-otel/schema"
 import type * as Api from "@opentelemetry/api"
 import type * as ApiLogs from "@opentelemetry/api-logs"
 import { Effect, Layer } from "effect"
-import { CurrentLabels } from "./Labels.ts"
+import * as Labels from "./Labels.ts"
 import { makeEmit, type Sink } from "./internal/Core.ts"
 import * as LabelGuard from "./internal/LabelGuard.ts"
+import { scope } from "./internal/Scope.ts"
 import { type Shape, Telemetry } from "./Telemetry.ts"
 
 /**
@@ -31,9 +32,6 @@ export interface Options {
   readonly labels?: GtContext.GtContext | undefined
   readonly derive?: Derive.Options | undefined
 }
-
-const scopeName = "@gastown-otel/telemetry"
-const scopeVersion = "0.1.0"
 
 type Write = (value: number, attributes: Api.Attributes, context: Api.Context) => void
 
@@ -65,8 +63,6 @@ const makeInstrument = (api: typeof Api, meter: Api.Meter, metric: Catalogue.Met
   }
 }
 
-const severityNumber = { INFO: 9, ERROR: 17 } as const satisfies Record<Derive.Severity, ApiLogs.SeverityNumber>
-
 // HrTime keeps the nanosecond precision a millisecond number would lose.
 const toHrTime = (unixNano: bigint): Api.HrTime => [
   Number(unixNano / 1_000_000_000n),
@@ -82,8 +78,8 @@ const make = (options: Options | undefined): Effect.Effect<Shape> =>
     Effect.map(([api, apiLogs]): Shape => {
       const meterProvider = options?.meterProvider ?? api.metrics.getMeterProvider()
       const loggerProvider = options?.loggerProvider ?? apiLogs.logs.getLoggerProvider()
-      const meter = meterProvider.getMeter(scopeName, scopeVersion)
-      const logger = loggerProvider.getLogger(scopeName, scopeVersion)
+      const meter = meterProvider.getMeter(scope.name, scope.version)
+      const logger = loggerProvider.getLogger(scope.name, scope.version)
       // Created on first use: a CLI run touches a few of the catalogue's metrics, and the
       // SDK would keep (and maybe export) every instrument it was asked for.
       const instruments = new Map<string, Write>()
@@ -120,7 +116,7 @@ const make = (options: Options | undefined): Effect.Effect<Shape> =>
           const derived = Derive.logRecord(event, labels, options?.derive)
           logger.emit({
             body: derived.body,
-            severityNumber: severityNumber[derived.severity],
+            severityNumber: Derive.severityNumber[derived.severity],
             severityText: derived.severity,
             attributes: Object.fromEntries(derived.attributes.map((a) => [a.key, a.value])),
             timestamp: toHrTime(timeUnixNano),
@@ -154,9 +150,7 @@ const make = (options: Options | undefined): Effect.Effect<Shape> =>
  * ```
  */
 export const layer = (options?: Options): Layer.Layer<Telemetry> =>
-  Layer.effect(Telemetry, make(options)).pipe(
-    Layer.provideMerge(options?.labels === undefined ? Layer.empty : Layer.succeed(CurrentLabels, options.labels))
-  )
+  Layer.effect(Telemetry, make(options)).pipe(Layer.provideMerge(Labels.layer(options?.labels)))
 
 /**
  * {@link layer} with the logger provider of `@effect/opentelemetry` (`OtelLoggerProvider`),

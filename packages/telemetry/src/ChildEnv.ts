@@ -1,10 +1,10 @@
 /**
  * The environment gt gives its subprocesses so that they report to the same place under
- * the same correlation labels: bd (SPEC §3) and Claude Code sessions (SPEC §6). Pure: the
- * parent environment and the configuration come in as arguments.
+ * the same correlation labels: bd (SPEC §3) and Claude Code sessions (SPEC §6).
  *
- * Each function returns only the variables to add; the caller spreads the result over
- * the parent environment (`{ ...process.env, ...ChildEnv.forBd(...) }`).
+ * `forBd` and `forClaude` are pure: they take the parent environment and the configuration
+ * and return only the variables to add. `bdEnvironment` and `claudeEnvironment` read the
+ * current configuration, labels and span and return the whole environment.
  *
  * @since 0.1.0
  */
@@ -145,13 +145,16 @@ const defined = (env: Environment): Record<string, string> =>
  * spawn(bdPath, args, { env })
  * ```
  */
-export const bdEnvironment = (parentEnv: Environment = process.env): Effect.Effect<Record<string, string>> =>
-  Effect.gen(function* () {
-    const config = yield* ActiveConfig
-    const labels = yield* CurrentLabels
-    const traceparent = yield* TraceContext.current
-    return { ...defined(parentEnv), ...forBd(parentEnv, config, labels, traceparent) }
-  })
+export const bdEnvironment = Effect.fnUntraced(function* (parentEnv: Environment = process.env) {
+  // Untraced: a span of its own would become the parent the child's TRACEPARENT names.
+  const config = yield* ActiveConfig
+  const labels = yield* CurrentLabels
+  const traceparent = yield* TraceContext.current
+  // The parent's own TRACEPARENT names a span of its parent: without a span here, bd starts
+  // its own trace rather than join a stale one.
+  const { TRACEPARENT: _stale, ...inherited } = defined(parentEnv)
+  return { ...inherited, ...forBd(parentEnv, config, labels, traceparent) }
+})
 
 /**
  * The whole environment for a Claude Code session started now: `parentEnv` plus
@@ -159,12 +162,11 @@ export const bdEnvironment = (parentEnv: Environment = process.env): Effect.Effe
  *
  * @since 0.1.0
  */
-export const claudeEnvironment = (
+export const claudeEnvironment = Effect.fnUntraced(function* (
   options: ClaudeOptions = {},
   parentEnv: Environment = process.env
-): Effect.Effect<Record<string, string>> =>
-  Effect.gen(function* () {
-    const config = yield* ActiveConfig
-    const labels = yield* CurrentLabels
-    return { ...defined(parentEnv), ...forClaude(parentEnv, config, labels, options) }
-  })
+) {
+  const config = yield* ActiveConfig
+  const labels = yield* CurrentLabels
+  return { ...defined(parentEnv), ...forClaude(parentEnv, config, labels, options) }
+})

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { GtContext } from "@gastown-otel/schema"
-import { Context, Effect } from "effect"
+import { Context, Effect, Layer } from "effect"
 
 /**
  * The labels of the current fiber; empty unless a layer or {@link withLabels} set them.
@@ -52,3 +52,11 @@ export const withSpan =
     Effect.withFiber((fiber) =>
       Effect.withSpan(effect, name, { attributes: { ...fiber.getRef(CurrentLabels), ...options?.attributes } })
     )
+
+/**
+ * Sets the labels for everything run with this layer (no-op for `undefined`).
+ *
+ * @since 0.1.0
+ */
+export const layer = (labels: GtContext.GtContext | undefined): Layer.Layer<never> =>
+  labels === undefined ? Layer.empty : Layer.succeed(CurrentLabels, labels)

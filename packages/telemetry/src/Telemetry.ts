@@ -8,7 +8,7 @@ import { type Catalogue, type Derive, type GtContext, Resource } from "@gastown-
 import { Console, Context, Effect, Layer } from "effect"
 import { hostname } from "node:os"
 import * as TelemetryConfig from "./TelemetryConfig.ts"
-import { CurrentLabels } from "./Labels.ts"
+import * as Labels from "./Labels.ts"
 import { nowUnixNano } from "./internal/Clock.ts"
 import { makeEmit } from "./internal/Core.ts"
 import * as Limits from "./internal/Limits.ts"
@@ -93,9 +93,6 @@ export interface Options {
   readonly exportIntervalMs?: number | undefined
 }
 
-const labelsLayer = (labels: GtContext.GtContext | undefined) =>
-  labels === undefined ? Layer.empty : Layer.succeed(CurrentLabels, labels)
-
 /**
  * The live layer: OTLP/HTTP protobuf to VictoriaMetrics and VictoriaLogs, flushed when
  * the layer's scope closes (normal exit, failure, interruption by SIGINT/SIGTERM under
@@ -106,7 +103,7 @@ const labelsLayer = (labels: GtContext.GtContext | undefined) =>
 export const layer = (options: Options): Layer.Layer<Telemetry> =>
   Layer.unwrap(
     Effect.promise(() => import("./internal/Live.ts")).pipe(
-      Effect.map((live) => live.layer(options).pipe(Layer.provideMerge(labelsLayer(options.labels))))
+      Effect.map((live) => live.layer(options).pipe(Layer.provideMerge(Labels.layer(options.labels))))
     )
   )
 
@@ -183,13 +180,13 @@ export const layerMemory = (options?: {
               events: [...events],
               metrics: [...metrics.values()],
               logs: [...logs],
-              dropped: recorder.dropped()
+              dropped: new Map(recorder.dropped())
             }))
           )
         })
       )
     })
-  ).pipe(Layer.provideMerge(labelsLayer(options?.labels)))
+  ).pipe(Layer.provideMerge(Labels.layer(options?.labels)))
 
 /**
  * The configuration {@link layerConfig} read, for code that passes telemetry on to
@@ -266,8 +263,9 @@ export const layerConfig = (program: TelemetryConfig.Program, options: ConfigOpt
         }
         return Layer.merge(layer(optionsFromConfig(config, options)), active)
       }
-      // A bad label variable has already been reported by orOff; run unlabelled.
+      // Reading the labels cannot really fail (any string is a value); if it ever did, the
+      // program runs unlabelled rather than not at all.
       const labels = yield* TelemetryConfig.context(program).pipe(Effect.orElseSucceed(() => ({})))
-      return Layer.mergeAll(layerNoop, labelsLayer(labels), active)
+      return Layer.mergeAll(layerNoop, Labels.layer(labels), active)
     })
   )

@@ -96,6 +96,13 @@ export interface On {
 }
 
 /**
+ * The largest `GT_LOG_BD_CONTENT_LIMIT` honoured, in bytes; a larger value is capped.
+ *
+ * @since 0.1.0
+ */
+export const maxBdContentLimit = 64 * 1024
+
+/**
  * The default bound on the final flush at exit, in milliseconds.
  *
  * @since 0.1.0
@@ -268,7 +275,9 @@ export const make = Effect.fn("TelemetryConfig.make")(function* (
 
   // GT_LOG_BD_* only concern gt's bd.call events; bd inherits them and must not fail on them.
   const bdOutput = program === "gt" ? yield* boolean("GT_LOG_BD_OUTPUT", true) : true
-  const bdContentLimit = program === "gt" ? yield* nonNegativeInt("GT_LOG_BD_CONTENT_LIMIT") : undefined
+  const requestedLimit = program === "gt" ? yield* nonNegativeInt("GT_LOG_BD_CONTENT_LIMIT") : undefined
+  // Capped so that one bd.call record stays far below what a log backend accepts.
+  const bdContentLimit = requestedLimit === undefined ? undefined : Math.min(requestedLimit, maxBdContentLimit)
 
   return {
     _tag: "On",

@@ -189,6 +189,17 @@ describe("environments for children started now", () => {
     })
   )
 
+  it.effect("bdEnvironment outside any span: the parent's stale TRACEPARENT is not passed on", () =>
+    Effect.gen(function* () {
+      const stale = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+      const env = yield* ChildEnv.bdEnvironment({ TRACEPARENT: stale, PATH: "/bin" }).pipe(
+        Effect.provideService(Telemetry.ActiveConfig, on())
+      )
+      assert.notProperty(env, "TRACEPARENT")
+      assert.strictEqual(env["PATH"], "/bin")
+    })
+  )
+
   it.effect("claudeEnvironment with telemetry off: the parent's variables only", () =>
     Effect.gen(function* () {
       const env = yield* ChildEnv.claudeEnvironment({}, { HOME: "/h" })

@@ -110,6 +110,13 @@ describe("TelemetryConfig", () => {
       })
     )
 
+    it.effect("GT_LOG_BD_CONTENT_LIMIT past 64 KiB is capped", () =>
+      Effect.gen(function* () {
+        const config = yield* readOn("gt", { GT_OTEL_METRICS_URL: metricsUrl, GT_LOG_BD_CONTENT_LIMIT: "10000000" })
+        assert.strictEqual(config.bdContentLimit, TelemetryConfig.maxBdContentLimit)
+      })
+    )
+
     it.effect("traces URL", () =>
       Effect.gen(function* () {
         const config = yield* readOn("bd", { BD_OTEL_METRICS_URL: metricsUrl, BD_OTEL_TRACES_URL: "https://t:4318/v1" })

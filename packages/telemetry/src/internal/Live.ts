@@ -15,11 +15,10 @@ import { send, type Result, type RetryPolicy } from "./Export.ts"
 import * as HostCumulative from "./HostCumulative.ts"
 import { makeAgents } from "./Http.ts"
 import { logsRequest, metricsRequest } from "./otlp/Encode.ts"
-import type { KeyValue, Scope } from "./otlp/Model.ts"
+import type { KeyValue } from "./otlp/Model.ts"
 import * as Recorder from "./Recorder.ts"
+import { scope } from "./Scope.ts"
 import * as Spool from "./Spool.ts"
-
-const scope: Scope = { name: "@gastown-otel/telemetry", version: "0.1.0" }
 
 // One state file per backend and resource: the series a backend stores are keyed by both.
 const stateKey = (options: Options) =>

@@ -27,8 +27,6 @@ export interface Limits {
 
 export const defaultLimits: Limits = { maxLogRecords: 10_000, maxSeries: 2_000 }
 
-const severityNumber = { INFO: 9, ERROR: 17 } as const
-
 const toKeyValue = (a: Derive.Attribute): KeyValue => {
   switch (a.type) {
     case "int":
@@ -50,7 +48,7 @@ type Buffered =
 const toLogRecord = ({ derived, timeUnixNano, span }: NonNullable<Buffered>): LogRecord => ({
   timeUnixNano,
   observedTimeUnixNano: timeUnixNano,
-  severityNumber: severityNumber[derived.severity],
+  severityNumber: Derive.severityNumber[derived.severity],
   severityText: derived.severity,
   body: derived.body,
   attributes: derived.attributes.map(toKeyValue),
@@ -207,10 +205,3 @@ export const make = (options: {
 
   return { record, drain, restore, drop, dropped: () => dropped }
 }
-
-/** The correlation labels that are set, as attributes (resource, spans). */
-export const contextAttributes = (context: GtContext.GtContext): ReadonlyArray<KeyValue> =>
-  GtContext.labels.flatMap((l) => {
-    const value = context[l.key]
-    return value === undefined ? [] : [{ key: l.key, value: { string: value } }]
-  })
