@@ -3,9 +3,9 @@
 // store the metrics and as VictoriaLogs would show the log records. Until the embedded
 // receiver (`gastown-otel serve`) exists, the endpoint is the tests' capture server and
 // the decoding uses the official OTLP protobuf definitions.
-import { Catalogue, Naming } from "@gastown-otel/schema"
+import { Catalogue, GtContext, Naming, Resource } from "@gastown-otel/schema"
 import { TelemetryConfig } from "@gastown-otel/telemetry"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -77,7 +77,7 @@ const program = Effect.gen(function* () {
   const series = new Map<string, string>()
   for (const request of server.byPath(paths.metrics)) {
     for (const rm of decodeMetrics(request.body).resourceMetrics) {
-      const service = attributesOf(rm.resource?.attributes ?? [])["service.name"]
+      const service = attributesOf(rm.resource?.attributes ?? [])[Resource.keys.serviceName]
       for (const m of rm.scopeMetrics.flatMap((s) => s.metrics)) {
         const points = [
           ...(m.sum?.dataPoints ?? []),
@@ -98,18 +98,22 @@ const program = Effect.gen(function* () {
   console.log(`\n── metrics (${series.size} series of ${Catalogue.metrics.length} catalogue metrics) ──`)
   for (const [key, value] of [...series].toSorted(([a], [b]) => a.localeCompare(b))) console.log(`${key} ${value}`)
 
-  console.log("\n── log records ──")
+  const labels = Schema.decodeUnknownSync(GtContext.FromEnvironment)(env)
+  console.log(
+    `\n── log records (each also carries ${Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")}) ──`
+  )
   for (const request of server.byPath(paths.logs)) {
     for (const rl of decodeLogs(request.body).resourceLogs) {
-      const service = attributesOf(rl.resource?.attributes ?? [])["service.name"]
+      const service = attributesOf(rl.resource?.attributes ?? [])[Resource.keys.serviceName]
       for (const record of rl.scopeLogs.flatMap((s) => s.logRecords)) {
-        const {
-          "gt.role": _r,
-          "gt.actor": _a,
-          "gt.agent": _g,
-          "gt.session": _s,
-          ...attributes
-        } = attributesOf(record.attributes)
+        // Every record carries the correlation labels shown above; the rest is the event's own.
+        const attributes = Object.fromEntries(
+          Object.entries(attributesOf(record.attributes)).filter(
+            ([key]) => !GtContext.labels.some((l) => l.key === key)
+          )
+        )
         console.log(
           `${String(service).padEnd(8)} ${record.severityText?.padEnd(5)} ${record.body?.stringValue} ${JSON.stringify(attributes)}`
         )

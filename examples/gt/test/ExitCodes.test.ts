@@ -68,9 +68,8 @@ describe("gt exit codes", () => {
         const hang = yield* nudge(Cli.telemetryAt("gt", hanging.url))
         for (const ran of [off, down, hang]) assert.strictEqual(ran.code, 0, ran.stderr)
         const timings = `off ${off.elapsedMs} ms, down ${down.elapsedMs} ms, hang ${hang.elapsedMs} ms`
-        assert.isBelow(down.elapsedMs, 2_000, timings)
-        assert.isBelow(hang.elapsedMs, 2_000, timings)
-        // Startup time varies with the machine's load; what telemetry adds stays under 1 s.
+        // Start-up time varies with the machine's load, so only what telemetry adds is bounded:
+        // the 200 ms budget plus slack, well under the 2 s the Go CLI may wait.
         assert.isBelow(Math.max(down.elapsedMs, hang.elapsedMs) - off.elapsedMs, 1_000, timings)
       }),
     20_000
