@@ -12,21 +12,36 @@ export type LabelGuard = (updates: ReadonlyArray<Derive.MetricUpdate>) => Readon
 export const make = (onFold: () => void): LabelGuard => {
   // Distinct values per event and label key: an event's metrics share their labels.
   const seen = new Map<string, Set<string>>()
+  // Per metric, the set each capped label index uses; resolved once per metric.
+  const setsOf = new Map<Derive.MetricUpdate["metric"], ReadonlyArray<Set<string> | undefined>>()
+  const sets = (metric: Derive.MetricUpdate["metric"]) => {
+    let found = setsOf.get(metric)
+    if (found === undefined) {
+      found = metric.labelMaxValues.map((limit, i) => {
+        if (limit === undefined) return undefined
+        const key = `${metric.event}\u0000${metric.labelKeys[i]}`
+        let set = seen.get(key)
+        if (set === undefined) seen.set(key, (set = new Set()))
+        return set
+      })
+      setsOf.set(metric, found)
+    }
+    return found
+  }
   return (updates) => {
     let folds = 0
     const out = updates.map((update) => {
-      const { labelKeys, labelMaxValues } = update.metric
+      const { labelMaxValues } = update.metric
+      const known = sets(update.metric)
       let values: Array<string | undefined> | undefined
       for (let i = 0; i < labelMaxValues.length; i++) {
         const limit = labelMaxValues[i]
         const value = update.labelValues[i]
-        if (limit === undefined || value === undefined) continue
-        const key = `${update.metric.event}\u0000${labelKeys[i]}`
-        let known = seen.get(key)
-        if (known === undefined) seen.set(key, (known = new Set()))
-        if (known.has(value)) continue
-        if (known.size < limit) {
-          known.add(value)
+        const set = known[i]
+        if (limit === undefined || value === undefined || set === undefined) continue
+        if (set.has(value)) continue
+        if (set.size < limit) {
+          set.add(value)
           continue
         }
         values ??= [...update.labelValues]

@@ -96,11 +96,23 @@ export const make = (options: {
   const drop = (reason: DropReason, count = 1) => dropped.set(reason, (dropped.get(reason) ?? 0) + count)
   const guard = LabelGuard.make(() => drop("label_folded"))
 
+  // Series by metric, then label value after label value: a lookup per event builds no
+  // string (the key, for the host state, is built once, when a series is created).
+  const index = new Map<Catalogue.Metric, Map<string | undefined, unknown>>()
   const seriesFor = (update: Derive.MetricUpdate): Series | undefined => {
-    const key = `${update.metric.name}\u0000${update.labelValues.join("\u0000")}`
-    let s = series.get(key)
+    let node = index.get(update.metric)
+    if (node === undefined) index.set(update.metric, (node = new Map()))
+    const values = update.labelValues
+    const last = values.length - 1
+    for (let i = 0; i < last; i++) {
+      let next = node.get(values[i]) as Map<string | undefined, unknown> | undefined
+      if (next === undefined) node.set(values[i], (next = new Map()))
+      node = next
+    }
+    let s = node.get(values[last]) as Series | undefined
     if (s !== undefined) return s
     if (series.size >= limits.maxSeries) return undefined
+    const key = `${update.metric.name}\u0000${values.join("\u0000")}`
     s = {
       key,
       metric: update.metric,
@@ -112,6 +124,7 @@ export const make = (options: {
       dirty: false
     }
     series.set(key, s)
+    node.set(values[last], s)
     return s
   }
 
