@@ -107,8 +107,14 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   const dropped = (reason: Recorder.DropReason, items: number, why: string) =>
     items === 0 ? Effect.void : Effect.sync(() => recorder.drop(reason, items)).pipe(Effect.andThen(warnOnce(why, why)))
 
-  const sendOne = (header: Spool.Header, body: Uint8Array): Effect.Effect<Result> =>
-    send(agents, new URL(header.url), body, header.headers, policy)
+  const sendOne = (header: Spool.Header, body: Uint8Array, batch?: string): Effect.Effect<Result> =>
+    send(
+      agents,
+      new URL(header.url),
+      body,
+      batch === undefined ? header.headers : { ...header.headers, [Spool.batchHeader]: batch },
+      policy
+    )
 
   // This process's files first, then the oldest; a URL found unavailable is not tried again
   // in this round.
@@ -123,7 +129,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
           (entry) =>
             entry === undefined || down.has(entry.header.url)
               ? Effect.succeed<Result>("unavailable")
-              : sendOne(entry.header, entry.body).pipe(
+              : sendOne(entry.header, entry.body, entry.batch).pipe(
                   Effect.tap((result) =>
                     result === "unavailable"
                       ? Effect.sync(() => down.add(entry.header.url))

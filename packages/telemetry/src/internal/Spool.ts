@@ -19,9 +19,17 @@ export interface Header {
 
 export interface Entry {
   readonly file: string
+  /** Stable across every attempt to send this request, by any process: a receiver that
+   * keeps the ids it has stored can drop a resend. */
+  readonly batch: string
   readonly header: Header
   readonly body: Uint8Array
 }
+
+/**
+ * The HTTP header carrying {@link Entry.batch}. VictoriaMetrics and VictoriaLogs ignore it.
+ */
+export const batchHeader = "x-gastown-otel-batch"
 
 export interface Spool {
   /** Writes a request; returns the items of older requests dropped to make room. */
@@ -132,7 +140,7 @@ export const make = (dir: string, maxBytes: number): Spool => {
     }
     try {
       const { header, body } = decode(fs.readFileSync(mine))
-      return { file: mine, header, body }
+      return { file: mine, batch: base.replace(suffix, ""), header, body }
     } catch {
       // Unreadable: it can never be sent; do not let it block the queue.
       fs.rmSync(mine, { force: true })
