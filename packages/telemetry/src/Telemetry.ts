@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { type Catalogue, type Derive, type GtContext, Resource } from "@gastown-otel/schema"
-import { Console, Context, Effect, Layer } from "effect"
+import { Console, Context, type Duration, Effect, Layer } from "effect"
 import { hostname } from "node:os"
 import * as TelemetryConfig from "./TelemetryConfig.ts"
 import * as Labels from "./Labels.ts"
@@ -79,9 +79,9 @@ export interface Options {
   /** Invalid events are defects instead of counted drops. */
   readonly strict?: boolean | undefined
   /** Per-request timeout. Default 10 s (OTEL_EXPORTER_OTLP_TIMEOUT). */
-  readonly timeoutMs?: number | undefined
+  readonly timeout?: Duration.Input | undefined
   /** The most sending at exit may add to the host's exit. Default `TelemetryConfig.defaultFlushTimeoutMs`. */
-  readonly shutdownTimeoutMs?: number | undefined
+  readonly shutdownTimeout?: Duration.Input | undefined
   /**
    * Where counter totals shared by the host's processes and the spool of unsent requests
    * live. Without it, counters are per process and unsent telemetry is dropped.
@@ -90,13 +90,13 @@ export interface Options {
   /** Size cap of the spool. Default 16 MiB. */
   readonly maxSpoolBytes?: number | undefined
   /** Periodic export for long-running processes; CLIs export once, at exit. */
-  readonly exportIntervalMs?: number | undefined
+  readonly exportInterval?: Duration.Input | undefined
 }
 
 /**
  * The live layer: OTLP/HTTP protobuf to VictoriaMetrics and VictoriaLogs, flushed when
  * the layer's scope closes (normal exit, failure, interruption by SIGINT/SIGTERM under
- * `NodeRuntime.runMain`), within `shutdownTimeoutMs`.
+ * `NodeRuntime.runMain`), within `shutdownTimeout`.
  *
  * @since 0.1.0
  */
@@ -235,10 +235,10 @@ export const optionsFromConfig = (config: TelemetryConfig.On, options: ConfigOpt
     labels: config.context,
     derive: { includeContent: config.bdOutput, contentLimitBytes: config.bdContentLimit },
     strict: config.strict,
-    timeoutMs: config.timeoutMs,
+    timeout: config.timeoutMs,
     stateDir: config.stateDir,
-    shutdownTimeoutMs: config.flushTimeoutMs,
-    exportIntervalMs: options.daemon ? 10_000 : undefined
+    shutdownTimeout: config.flushTimeoutMs,
+    exportInterval: options.daemon ? "10 seconds" : undefined
   }
 }
 

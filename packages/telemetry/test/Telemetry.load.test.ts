@@ -22,7 +22,7 @@ const live = (url: string, stateDir: string) =>
     logsUrl: url + logsPath,
     resource: { "service.name": "gastown" },
     stateDir,
-    exportIntervalMs: 200
+    exportInterval: "200 millis"
   })
 
 const nudge = (i: number): Catalogue.Event => ({ _tag: "nudge", target: `t${i}`, status: "ok" })

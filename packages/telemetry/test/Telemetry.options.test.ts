@@ -2,6 +2,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Resource } from "@gastown-otel/schema"
 import { Telemetry, type TelemetryConfig } from "@gastown-otel/telemetry"
+import { Duration } from "effect"
 import * as os from "node:os"
 
 const config: TelemetryConfig.On = {
@@ -31,16 +32,16 @@ describe("Telemetry.optionsFromConfig", () => {
       [Resource.keys.serviceVersion]: "1.2.3",
       [Resource.keys.hostName]: os.hostname()
     })
-    assert.isUndefined(options.exportIntervalMs)
+    assert.isUndefined(options.exportInterval)
     assert.deepStrictEqual(options.labels, { "gt.rig": "mol" })
     assert.deepStrictEqual(options.derive, { includeContent: false, contentLimitBytes: 512 })
-    assert.strictEqual(options.shutdownTimeoutMs, 200)
+    assert.strictEqual(options.shutdownTimeout, 200)
   })
 
   it("a long-running gt: service.name gastown-daemon and a periodic export", () => {
     const options = Telemetry.optionsFromConfig(config, { version: "1.2.3", daemon: true })
     assert.strictEqual(options.resource[Resource.keys.serviceName], Resource.serviceNames.daemon)
-    assert.isAbove(options.exportIntervalMs!, 0)
+    assert.isAbove(Duration.toMillis(options.exportInterval!), 0)
   })
 
   it("a daemon keeps a service name the user chose", () => {

@@ -3,7 +3,7 @@
 // encoded requests to the spool and sends everything pending. Loaded lazily: a process
 // with telemetry off never imports it (nor node:http).
 import { Resource } from "@gastown-otel/schema"
-import { Effect, Latch, Layer, Semaphore } from "effect"
+import { Duration, Effect, Latch, Layer, Semaphore } from "effect"
 import { createHash } from "node:crypto"
 import * as path from "node:path"
 import { type Options, type Shape, Telemetry } from "../Telemetry.ts"
@@ -77,12 +77,14 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     key,
     value: { string: value }
   }))
-  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? defaultFlushTimeoutMs
+  // Defaults in one place; times as milliseconds from here on.
+  const shutdownTimeoutMs = Duration.toMillis(options.shutdownTimeout ?? defaultFlushTimeoutMs)
+  const exportIntervalMs = options.exportInterval === undefined ? undefined : Duration.toMillis(options.exportInterval)
   const policy: RetryPolicy = {
-    attempts: options.exportIntervalMs === undefined ? 2 : 4,
+    attempts: exportIntervalMs === undefined ? 2 : 4,
     baseDelayMs: 50,
     maxDelayMs: 5_000,
-    timeoutMs: options.timeoutMs ?? defaultTimeoutMs
+    timeoutMs: Duration.toMillis(options.timeout ?? defaultTimeoutMs)
   }
   // The host state and the spool need a writable directory; without one, totals stay in
   // this process and unsent requests are lost (and counted).
@@ -230,9 +232,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
 
   // A CLI (no interval) exports at exit, or earlier under pressure; no timer keeps it alive.
   const wait =
-    options.exportIntervalMs === undefined
-      ? pressure.await
-      : Effect.raceFirst(Effect.sleep(options.exportIntervalMs), pressure.await)
+    exportIntervalMs === undefined ? pressure.await : Effect.raceFirst(Effect.sleep(exportIntervalMs), pressure.await)
   // Forked before the final flush is registered, so it is stopped after that flush ran:
   // finalizers run in reverse order.
   yield* Effect.forkScoped(
@@ -279,7 +279,7 @@ const tracerLayer = (options: Options): Layer.Layer<never> => {
         url,
         resource: { serviceName, serviceVersion, attributes },
         headers: options.headers?.traces,
-        shutdownTimeout: options.shutdownTimeoutMs ?? defaultFlushTimeoutMs
+        shutdownTimeout: options.shutdownTimeout ?? defaultFlushTimeoutMs
       }).pipe(Layer.provide([OtlpSerialization.layerProtobuf, FetchHttpClient.layer]))
     })
   )
