@@ -70,11 +70,16 @@ export interface Options {
   readonly contentLimitBytes?: number | undefined
 }
 
-const metricsByEvent: ReadonlyMap<string, ReadonlyArray<Metric>> = Map.groupBy(metrics, (m) => m.event)
-
-// Per metric label field: its byte limit, if it has one.
-const labelLimits: ReadonlyMap<Metric, ReadonlyArray<number | undefined>> = new Map(
-  metrics.map((m) => [m, m.labels.map((l) => byName.get(m.event)!.fields.find((f) => f.name === l)?.truncateBytes)])
+// Per event: its metrics, each with the byte limit of each of its label fields.
+const metricsByEvent: ReadonlyMap<
+  string,
+  ReadonlyArray<{ readonly metric: Metric; readonly limits: ReadonlyArray<number | undefined> }>
+> = Map.groupBy(
+  metrics.map((m) => ({
+    metric: m,
+    limits: m.labels.map((l) => byName.get(m.event)!.fields.find((f) => f.name === l)?.truncateBytes)
+  })),
+  ({ metric }) => metric.event
 )
 
 const cut = (value: string, maxBytes: number | undefined) =>
@@ -88,22 +93,50 @@ const correlationValue = (context: GtContext.GtContext, key: GtContext.Key) => {
   return value === undefined ? undefined : cut(value, GtContext.maxValueBytes)
 }
 
+// What a context contributes to every event: its metric label values and its log
+// attributes. A context is one immutable object for a whole region of work, so this is
+// computed once per context rather than per event.
+interface Correlation {
+  readonly metricValues: ReadonlyArray<string | undefined>
+  readonly attributes: ReadonlyArray<Attribute>
+}
+
+const correlations = new WeakMap<GtContext.GtContext, Correlation>()
+
+const correlationOf = (context: GtContext.GtContext): Correlation => {
+  let found = correlations.get(context)
+  if (found === undefined) {
+    const attributes: Array<Attribute> = []
+    for (const label of GtContext.labels) {
+      const value = correlationValue(context, label.key)
+      if (value !== undefined) attributes.push({ key: label.key, value, type: "string" })
+    }
+    found = { metricValues: GtContext.metricKeys.map((key) => correlationValue(context, key)), attributes }
+    correlations.set(context, found)
+  }
+  return found
+}
+
+const noMetrics: ReadonlyArray<never> = []
+
 /**
  * The metric updates an event derives, for the given correlation labels.
  *
  * @since 0.1.0
  */
 export const metricUpdates = (event: Event, context: GtContext.GtContext): ReadonlyArray<MetricUpdate> => {
+  const plans = metricsByEvent.get(event._tag) ?? noMetrics
+  if (plans.length === 0) return noMetrics
   const record = event as unknown as Record<string, unknown>
-  const correlation = GtContext.metricKeys.map((key) => correlationValue(context, key))
-  return (metricsByEvent.get(event._tag) ?? []).map((metric) => ({
-    metric,
-    labelValues: [
-      ...correlation,
-      ...metric.labels.map((field, i) => labelValue(record[field], labelLimits.get(metric)![i]))
-    ],
-    value: metric.value === undefined ? 1 : (record[metric.value] as number)
-  }))
+  const correlation = correlationOf(context).metricValues
+  const updates: Array<MetricUpdate> = []
+  for (const { limits, metric } of plans) {
+    // Correlation values first, then the metric's own labels: `metric.labelKeys` order.
+    const labelValues = correlation.slice()
+    for (let i = 0; i < metric.labels.length; i++) labelValues.push(labelValue(record[metric.labels[i]!], limits[i]))
+    updates.push({ metric, labelValues, value: metric.value === undefined ? 1 : (record[metric.value] as number) })
+  }
+  return updates
 }
 
 /**
@@ -147,9 +180,6 @@ export const logRecord = (event: Event, context: GtContext.GtContext, options: O
     }
     attributes.push({ key: field.name, value: text, type: "string" })
   }
-  for (const label of GtContext.labels) {
-    const value = correlationValue(context, label.key)
-    if (value !== undefined) attributes.push({ key: label.key, value, type: "string" })
-  }
+  for (const attribute of correlationOf(context).attributes) attributes.push(attribute)
   return { body: event._tag, severity: severity(event), attributes }
 }

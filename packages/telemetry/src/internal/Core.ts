@@ -26,8 +26,7 @@ export const makeEmit =
         return Effect.void
       }
       const labels: GtContext.GtContext = fiber.getRef(CurrentLabels)
-      const span = Context.getOption(fiber.context, Tracer.ParentSpan)
-      const parent = span._tag === "Some" ? span.value : undefined
+      const parent = Context.getOrUndefined(fiber.context, Tracer.ParentSpan)
       const time = nowUnixNano()
       try {
         const record = sink.record(event, labels, parent, time)

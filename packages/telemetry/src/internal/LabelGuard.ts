@@ -28,30 +28,37 @@ export const make = (onFold: () => void): LabelGuard => {
     }
     return found
   }
-  return (updates) => {
-    let folds = 0
-    const out = updates.map((update) => {
-      const { labelMaxValues } = update.metric
-      const known = sets(update.metric)
-      let values: Array<string | undefined> | undefined
-      for (let i = 0; i < labelMaxValues.length; i++) {
-        const limit = labelMaxValues[i]
-        const value = update.labelValues[i]
-        const set = known[i]
-        if (limit === undefined || value === undefined || set === undefined) continue
-        if (set.has(value)) continue
-        if (set.size < limit) {
-          set.add(value)
-          continue
-        }
-        values ??= [...update.labelValues]
-        values[i] = folded
-        folds++
+  // The update with capped values past their cap folded, or `undefined` when none is.
+  const fold = (update: Derive.MetricUpdate): Derive.MetricUpdate | undefined => {
+    const { labelMaxValues } = update.metric
+    const known = sets(update.metric)
+    let values: Array<string | undefined> | undefined
+    for (let i = 0; i < labelMaxValues.length; i++) {
+      const limit = labelMaxValues[i]
+      const value = update.labelValues[i]
+      const set = known[i]
+      if (limit === undefined || value === undefined || set === undefined) continue
+      if (set.has(value)) continue
+      if (set.size < limit) {
+        set.add(value)
+        continue
       }
-      return values === undefined ? update : { ...update, labelValues: values }
-    })
+      values ??= [...update.labelValues]
+      values[i] = folded
+    }
+    return values === undefined ? undefined : { ...update, labelValues: values }
+  }
+  return (updates) => {
+    // Copied only when something folds: the common event passes through as it came.
+    let out: Array<Derive.MetricUpdate> | undefined
+    for (let i = 0; i < updates.length; i++) {
+      const changed = fold(updates[i]!)
+      if (changed === undefined) continue
+      out ??= [...updates]
+      out[i] = changed
+    }
     // One event folds once, however many of its metrics carry the label.
-    if (folds > 0) onFold()
-    return out
+    if (out !== undefined) onFold()
+    return out ?? updates
   }
 }
