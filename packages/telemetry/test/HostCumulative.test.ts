@@ -62,20 +62,26 @@ describe("host-wide counter state", () => {
     })
   )
 
-  it.live("a flush that cannot take the lock fails without touching the totals", () =>
+  it.live("a flush that cannot take the lock in time parks its deltas; the next flush of anyone adds them", () =>
     Effect.gen(function* () {
       const dir = tempDir()
       const file = path.join(dir, "counters.json")
       yield* oneProcess(file, 1n)
       // A live process (this one) holds the lock.
-      fs.writeFileSync(`${file}.lock`, String(process.pid))
+      fs.writeFileSync(`${file}.lock`, `${process.pid} held`)
       const recorder = Recorder.make({})
-      recorder.record(call, {}, undefined, 2n)
-      const result = yield* Effect.exit(HostCumulative.make(file, 20, 2n, () => 2n).points(recorder.drain().series))
-      assert.strictEqual(result._tag, "Failure")
+      recorder.record(call, { "gt.rig": "mol" }, undefined, 2n)
+      recorder.record(call, { "gt.rig": "mol" }, undefined, 2n)
+      const blocked = yield* HostCumulative.make(file, 20, 2n, () => 2n).points(recorder.drain().series)
+      assert.deepStrictEqual(blocked, [], "no points without the lock")
+      assert.strictEqual(fs.readdirSync(dir).filter((f) => f.startsWith("parked-")).length, 1)
       fs.rmSync(`${file}.lock`)
       const after = yield* oneProcess(file, 3n)
-      assert.strictEqual(after.value, 2, "the failed flush added nothing")
+      assert.strictEqual(after.value, 4, "1 before, 2 parked, 1 now: one point, nothing lost")
+      assert.deepStrictEqual(
+        fs.readdirSync(dir).filter((f) => f.startsWith("parked-")),
+        []
+      )
     })
   )
 })

@@ -15,9 +15,9 @@ export interface Total extends Accumulated.Accumulated {
 export interface Cumulative {
   /**
    * Adds the deltas to the running totals and returns every touched series' point. A
-   * failure means nothing was added: the caller keeps the deltas.
+   * defect (the state not writable) means nothing was added: the caller keeps the deltas.
    */
-  readonly points: (deltas: ReadonlyArray<Series>) => Effect.Effect<ReadonlyArray<MetricData>, "lock-timeout">
+  readonly points: (deltas: ReadonlyArray<Series>) => Effect.Effect<ReadonlyArray<MetricData>>
 }
 
 /** Adds `deltas` into `totals` (new series start at `start`) and builds the points at `time`. */

@@ -5,12 +5,15 @@
 // same lock, strictly after the previous flush's. Whatever order pushes arrive in, the
 // stored samples ordered by time form one counter that grows by exactly what was counted,
 // with no per-process series, on any Prometheus-compatible backend.
+import { Catalogue } from "@gastown-otel/schema"
 import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import * as Accumulated from "./Accumulated.ts"
 import { type Cumulative, pointsFrom, type Total } from "./Cumulative.ts"
 import { nowUnixNano } from "./Clock.ts"
 import { withLock } from "./Lock.ts"
+import type { Series } from "./Recorder.ts"
 
 interface StoredTotal {
   readonly start: string
@@ -83,9 +86,83 @@ const kept = (totals: Map<string, Total & { seen: number }>, nowMs: number) =>
 
 /**
  * Host-wide cumulative state in `file` (one per backend and resource). `lockWaitMs`
- * bounds how long a flush waits for another process; without the lock it fails, and
- * the caller keeps its deltas for the next flush.
+ * bounds how long a flush waits for another process; without the lock its deltas are
+ * parked for the next flush and it returns no points.
  */
+// Deltas whose flush could not take the lock in time are parked beside the state, one file
+// per flush, and folded in by the next flush that holds the lock, whichever process that
+// is: an exit during a long contention loses nothing.
+interface Parked {
+  readonly key: string
+  readonly metric: string
+  readonly attributes: Series["attributes"]
+  readonly value: number
+  readonly count: number
+  readonly sum: number
+  readonly min: number | null
+  readonly max: number | null
+  readonly buckets: ReadonlyArray<number>
+}
+
+const metricsByName = new Map(Catalogue.metrics.map((m) => [m.name, m]))
+
+const park = (dir: string, deltas: ReadonlyArray<Series>) => {
+  const parked: Array<Parked> = deltas.map((d) => ({
+    key: d.key,
+    metric: d.metric.name,
+    attributes: d.attributes,
+    value: d.value,
+    count: d.count,
+    sum: d.sum,
+    min: Number.isFinite(d.min) ? d.min : null,
+    max: Number.isFinite(d.max) ? d.max : null,
+    buckets: d.buckets
+  }))
+  const name = `parked-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`
+  fs.writeFileSync(path.join(dir, `${name}.tmp`), JSON.stringify(parked))
+  fs.renameSync(path.join(dir, `${name}.tmp`), path.join(dir, name))
+}
+
+// Takes every parked file (deleting it) and turns its deltas back into series.
+const unpark = (dir: string): ReadonlyArray<Series> =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith("parked-") && f.endsWith(".json"))
+    .flatMap((f) => {
+      const file = path.join(dir, f)
+      let parked: ReadonlyArray<Parked> = []
+      try {
+        parked = JSON.parse(fs.readFileSync(file, "utf8")) as ReadonlyArray<Parked>
+      } catch {
+        // Unreadable: nothing can be recovered from it.
+      }
+      fs.rmSync(file, { force: true })
+      return parked.flatMap((p): ReadonlyArray<Series> => {
+        const metric = metricsByName.get(p.metric)
+        if (metric === undefined) return []
+        const accumulated: Accumulated.Accumulated = {
+          value: p.value,
+          count: p.count,
+          sum: p.sum,
+          min: p.min ?? Infinity,
+          max: p.max ?? -Infinity,
+          buckets: [...p.buckets]
+        }
+        return [{ key: p.key, metric, attributes: p.attributes, ...accumulated, dirty: true }]
+      })
+    })
+
+// One point per series and flush: deltas of the same series (parked and fresh) add up.
+const merged = (deltas: ReadonlyArray<Series>): ReadonlyArray<Series> => {
+  const byKey = new Map<string, Series>()
+  for (const d of deltas) {
+    const seen = byKey.get(d.key)
+    if (seen === undefined) byKey.set(d.key, { ...d, buckets: [...d.buckets] })
+    else Accumulated.add(seen, d, d.metric.kind === "gauge")
+  }
+  return [...byKey.values()]
+}
+
 export const make = (
   file: string,
   lockWaitMs: number,
@@ -107,8 +184,9 @@ export const make = (
           const time = (clockMs > lastMs ? clockMs : lastMs + 1n) * nanosPerMs
           const nowMs = Number(time / nanosPerMs)
           const totals = new Map(Object.entries(state.series).map(([k, v]) => [k, toTotal(v)]))
-          const metrics = pointsFrom(totals, deltas, processStartUnixNano, time)
-          for (const d of deltas) totals.get(d.key)!.seen = nowMs
+          const all = merged([...unpark(path.dirname(file)), ...deltas])
+          const metrics = pointsFrom(totals, all, processStartUnixNano, time)
+          for (const d of all) totals.get(d.key)!.seen = nowMs
           write(file, {
             lastTimeUnixNano: String(time),
             series: Object.fromEntries(kept(totals, nowMs).map(([k, t]) => [k, fromTotal(t, t.seen)]))
@@ -116,7 +194,8 @@ export const make = (
           return metrics
         })
       )
-      if (result === undefined) return yield* Effect.fail("lock-timeout" as const)
-      return result
+      if (result !== undefined) return result
+      park(path.dirname(file), deltas)
+      return []
     })
 })

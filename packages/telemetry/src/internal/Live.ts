@@ -193,9 +193,9 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   const persist: Effect.Effect<void> = Effect.gen(function* () {
     const { series, logs } = recorder.drain()
     if (series.length > 0) {
-      // The lock not had in time, or the state not writable: the deltas go back into the
-      // recorder for the next flush (a long-running process has one; at exit they are lost,
-      // and said so).
+      // The state not writable: the deltas go back into the recorder for the next flush (a
+      // long-running process has one; at exit they are lost, and said so). A lock not had in
+      // time is not a failure: the deltas are parked for the next flush of any process.
       const metrics = yield* cumulative
         .points(series)
         .pipe(
