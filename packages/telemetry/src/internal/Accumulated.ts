@@ -39,3 +39,31 @@ export const reset = (acc: Accumulated, keepValue: boolean): void => {
   acc.max = -Infinity
   acc.buckets.fill(0)
 }
+
+/** The JSON form: extremes that were never set (±Infinity) are `null`. */
+export interface Stored {
+  readonly value: number
+  readonly count: number
+  readonly sum: number
+  readonly min: number | null
+  readonly max: number | null
+  readonly buckets: ReadonlyArray<number>
+}
+
+export const toStored = (acc: Accumulated): Stored => ({
+  value: acc.value,
+  count: acc.count,
+  sum: acc.sum,
+  min: Number.isFinite(acc.min) ? acc.min : null,
+  max: Number.isFinite(acc.max) ? acc.max : null,
+  buckets: acc.buckets
+})
+
+export const fromStored = (stored: Stored): Accumulated => ({
+  value: stored.value,
+  count: stored.count,
+  sum: stored.sum,
+  min: stored.min ?? Infinity,
+  max: stored.max ?? -Infinity,
+  buckets: [...stored.buckets]
+})

@@ -15,16 +15,10 @@ import { nowUnixNano } from "./Clock.ts"
 import { withLock } from "./Lock.ts"
 import type { Series } from "./Recorder.ts"
 
-interface StoredTotal {
+interface StoredTotal extends Accumulated.Stored {
   readonly start: string
   /** When a flush last touched the series, in Unix ms: idle series expire. */
   readonly seen: number
-  readonly value: number
-  readonly count: number
-  readonly sum: number
-  readonly min: number | null
-  readonly max: number | null
-  readonly buckets: ReadonlyArray<number>
 }
 
 interface State {
@@ -51,23 +45,13 @@ const write = (file: string, state: State) => {
 const toTotal = (s: StoredTotal): Total & { seen: number } => ({
   seen: s.seen ?? 0,
   start: BigInt(s.start),
-  value: s.value,
-  count: s.count,
-  sum: s.sum,
-  min: s.min ?? Infinity,
-  max: s.max ?? -Infinity,
-  buckets: [...s.buckets]
+  ...Accumulated.fromStored(s)
 })
 
 const fromTotal = (t: Total, seen: number): StoredTotal => ({
   start: String(t.start),
   seen,
-  value: t.value,
-  count: t.count,
-  sum: t.sum,
-  min: Number.isFinite(t.min) ? t.min : null,
-  max: Number.isFinite(t.max) ? t.max : null,
-  buckets: t.buckets
+  ...Accumulated.toStored(t)
 })
 
 const nanosPerMs = 1_000_000n
@@ -92,16 +76,10 @@ const kept = (totals: Map<string, Total & { seen: number }>, nowMs: number) =>
 // Deltas whose flush could not take the lock in time are parked beside the state, one file
 // per flush, and folded in by the next flush that holds the lock, whichever process that
 // is: an exit during a long contention loses nothing.
-interface Parked {
+interface Parked extends Accumulated.Stored {
   readonly key: string
   readonly metric: string
   readonly attributes: Series["attributes"]
-  readonly value: number
-  readonly count: number
-  readonly sum: number
-  readonly min: number | null
-  readonly max: number | null
-  readonly buckets: ReadonlyArray<number>
 }
 
 const metricsByName = new Map(Catalogue.metrics.map((m) => [m.name, m]))
@@ -111,12 +89,7 @@ const park = (dir: string, deltas: ReadonlyArray<Series>) => {
     key: d.key,
     metric: d.metric.name,
     attributes: d.attributes,
-    value: d.value,
-    count: d.count,
-    sum: d.sum,
-    min: Number.isFinite(d.min) ? d.min : null,
-    max: Number.isFinite(d.max) ? d.max : null,
-    buckets: d.buckets
+    ...Accumulated.toStored(d)
   }))
   const name = `parked-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`
   fs.writeFileSync(path.join(dir, `${name}.tmp`), JSON.stringify(parked))
@@ -140,15 +113,7 @@ const unpark = (dir: string): ReadonlyArray<Series> =>
       return parked.flatMap((p): ReadonlyArray<Series> => {
         const metric = metricsByName.get(p.metric)
         if (metric === undefined) return []
-        const accumulated: Accumulated.Accumulated = {
-          value: p.value,
-          count: p.count,
-          sum: p.sum,
-          min: p.min ?? Infinity,
-          max: p.max ?? -Infinity,
-          buckets: [...p.buckets]
-        }
-        return [{ key: p.key, metric, attributes: p.attributes, ...accumulated, dirty: true }]
+        return [{ key: p.key, metric, attributes: p.attributes, ...Accumulated.fromStored(p), dirty: true }]
       })
     })
 
