@@ -6,9 +6,8 @@
  *
  * @since 0.1.0
  */
-import { Telemetry } from "@gastown-otel/telemetry"
+import { Outcome, Telemetry } from "@gastown-otel/telemetry"
 import { Clock, Console, Effect, FileSystem, type PlatformError, type Scope } from "effect"
-import * as Measured from "./Measured.ts"
 import * as StoreError from "./StoreError.ts"
 
 /**
@@ -92,7 +91,7 @@ const acquire = Effect.fnUntraced(function* <R>(
     }
   })
   yield* wait.pipe(
-    Measured.report(({ duration_ms }) => telemetry.emit({ _tag: "bd.db.lock_wait", wait_ms: duration_ms, exclusive }))
+    Outcome.measured(({ duration_ms }) => telemetry.emit({ _tag: "bd.db.lock_wait", wait_ms: duration_ms, exclusive }))
   )
 })
 

@@ -5,9 +5,8 @@
  *
  * @since 0.1.0
  */
-import { Telemetry } from "@gastown-otel/telemetry"
+import { Outcome, Telemetry } from "@gastown-otel/telemetry"
 import { Effect, Exit } from "effect"
-import * as Measured from "./Measured.ts"
 
 /**
  * The model that is pretended to.
@@ -56,7 +55,7 @@ export const summarize = Effect.fn("Model.summarize")(
     const text = `${title}: ${firstSentence(description) || "done"}`
     return { text, input_tokens: tokens(prompt), output_tokens: tokens(text) } satisfies Completion
   },
-  Measured.report((outcome, exit) => {
+  Outcome.measured((outcome, exit) => {
     const usage = Exit.isSuccess(exit) ? exit.value : { input_tokens: 0, output_tokens: 0 }
     return Telemetry.emit({
       _tag: "bd.ai.request",

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { BdEvents } from "@gastown-otel/schema"
-import { Telemetry } from "@gastown-otel/telemetry"
+import { Outcome, Telemetry } from "@gastown-otel/telemetry"
 import {
   Clock,
   Config,
@@ -23,7 +23,6 @@ import {
 } from "effect"
 import * as Db from "./Db.ts"
 import * as FileLock from "./FileLock.ts"
-import * as Measured from "./Measured.ts"
 import * as StoreError from "./StoreError.ts"
 
 /**
@@ -184,7 +183,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     (op: string) =>
     <A>(self: Effect.Effect<A, StoreError.StoreError>): Effect.Effect<A, StoreError.StoreError> =>
       self.pipe(
-        Measured.report((outcome, exit) =>
+        Outcome.measured((outcome, exit) =>
           Effect.gen(function* () {
             yield* telemetry.emit({ _tag: "bd.storage.operation", db_operation: op, ...outcome })
             const error = Exit.findErrorOption(exit)

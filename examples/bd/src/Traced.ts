@@ -5,9 +5,8 @@
  *
  * @since 0.1.0
  */
-import { Labels, Telemetry, TraceContext } from "@gastown-otel/telemetry"
+import { Labels, Outcome, Telemetry, TraceContext } from "@gastown-otel/telemetry"
 import type { Effect } from "effect"
-import * as Measured from "./Measured.ts"
 
 /**
  * Runs a command handler as the command `name` (e.g. `"mail send"`).
@@ -22,7 +21,7 @@ export const command =
   (name: string) =>
   <A, E, R>(body: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Telemetry.Telemetry> =>
     body.pipe(
-      Measured.report((outcome) => Telemetry.emit({ _tag: "bd.command", command: name, ...outcome })),
+      Outcome.measured((outcome) => Telemetry.emit({ _tag: "bd.command", command: name, ...outcome })),
       Labels.withSpan(`bd ${name}`),
       TraceContext.continueFromEnvironment
     )

@@ -4,12 +4,11 @@
  *
  * @since 0.1.0
  */
-import { ChildEnv, Labels, Telemetry } from "@gastown-otel/telemetry"
+import { ChildEnv, Labels, Outcome, Telemetry } from "@gastown-otel/telemetry"
 import { Context, Duration, Effect, Exit, Layer, Stream } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
 import { fileURLToPath } from "node:url"
 import { GtError } from "./GtError.ts"
-import * as Outcome from "./Outcome.ts"
 
 /**
  * What a bd call printed.

@@ -4,6 +4,7 @@
 export * as Bridge from "./Bridge.ts"
 export * as ChildEnv from "./ChildEnv.ts"
 export * as Labels from "./Labels.ts"
+export * as Outcome from "./Outcome.ts"
 export * as ResourceAttributes from "./ResourceAttributes.ts"
 export * as Telemetry from "./Telemetry.ts"
 export * as TelemetryConfig from "./TelemetryConfig.ts"

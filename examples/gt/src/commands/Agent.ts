@@ -3,12 +3,11 @@
  *
  * @since 0.1.0
  */
-import { Labels } from "@gastown-otel/telemetry"
+import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Address from "../Address.ts"
 import * as Bd from "../Bd.ts"
-import * as Outcome from "../Outcome.ts"
 
 /**
  * The states an agent moves between.

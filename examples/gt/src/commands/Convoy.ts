@@ -3,12 +3,11 @@
  *
  * @since 0.1.0
  */
-import { Labels } from "@gastown-otel/telemetry"
+import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
 import { Argument, Command } from "effect/cli"
 import { Bd } from "../Bd.ts"
 import * as BdOutput from "../BdOutput.ts"
-import * as Outcome from "../Outcome.ts"
 
 const create = Command.make(
   "create",

@@ -5,11 +5,10 @@
  * @since 0.1.0
  */
 import { GtEvents } from "@gastown-otel/schema"
-import { Labels } from "@gastown-otel/telemetry"
+import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { Bd } from "../Bd.ts"
-import * as Outcome from "../Outcome.ts"
 
 type ExitType = typeof GtEvents.ExitType.Type
 

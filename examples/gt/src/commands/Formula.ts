@@ -4,13 +4,12 @@
  *
  * @since 0.1.0
  */
-import { Labels } from "@gastown-otel/telemetry"
+import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { Bd } from "../Bd.ts"
 import * as BdOutput from "../BdOutput.ts"
 import { GtError } from "../GtError.ts"
-import * as Outcome from "../Outcome.ts"
 
 /**
  * The formulas gt knows, by name.

@@ -3,12 +3,11 @@
  *
  * @since 0.1.0
  */
-import { Labels } from "@gastown-otel/telemetry"
+import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Address from "../Address.ts"
 import { Bd } from "../Bd.ts"
-import * as Outcome from "../Outcome.ts"
 
 const reported = (operation: "send" | "read") =>
   Outcome.reported((outcome) => ({ _tag: "mail", operation, ...outcome }))

@@ -3,11 +3,10 @@
  *
  * @since 0.1.0
  */
-import { Labels } from "@gastown-otel/telemetry"
+import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Address from "../Address.ts"
-import * as Outcome from "../Outcome.ts"
 
 /**
  * @since 0.1.0

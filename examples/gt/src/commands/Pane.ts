@@ -3,11 +3,10 @@
  *
  * @since 0.1.0
  */
-import { Labels } from "@gastown-otel/telemetry"
+import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Address from "../Address.ts"
-import * as Outcome from "../Outcome.ts"
 
 // Simulated capture: what the session's pane would show, most recent line last.
 const capture = (session: string, lines: number): string =>

@@ -3,12 +3,11 @@
  *
  * @since 0.1.0
  */
-import { Labels } from "@gastown-otel/telemetry"
+import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
 import { Argument, Command } from "effect/cli"
 import * as Address from "../Address.ts"
 import * as Context from "../Context.ts"
-import * as Outcome from "../Outcome.ts"
 
 const name = Argument.String("name").pipe(Argument.withDescription("Polecat name, e.g. jana"))
 

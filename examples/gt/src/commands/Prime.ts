@@ -4,11 +4,10 @@
  *
  * @since 0.1.0
  */
-import { Labels } from "@gastown-otel/telemetry"
+import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as Context from "../Context.ts"
-import * as Outcome from "../Outcome.ts"
 
 const context = (role: string, rig: string | undefined) =>
   [`You are ${role}${rig === undefined ? "" : ` in rig ${rig}`}.`, "Run `gt status` to see the work on hand."].join(

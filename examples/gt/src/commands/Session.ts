@@ -4,13 +4,12 @@
  *
  * @since 0.1.0
  */
-import { Labels } from "@gastown-otel/telemetry"
+import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Clock, Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Address from "../Address.ts"
 import * as ClaudeSession from "../ClaudeSession.ts"
 import { GtError } from "../GtError.ts"
-import * as Outcome from "../Outcome.ts"
 
 // A readable id that is new per start: the role's address, then a base-36 timestamp.
 const newSessionId = (role: string) =>

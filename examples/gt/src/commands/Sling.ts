@@ -3,13 +3,12 @@
  *
  * @since 0.1.0
  */
-import { Labels } from "@gastown-otel/telemetry"
+import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
 import { Argument, Command } from "effect/cli"
 import * as Address from "../Address.ts"
 import { Bd } from "../Bd.ts"
 import * as BdOutput from "../BdOutput.ts"
-import * as Outcome from "../Outcome.ts"
 
 /**
  * @since 0.1.0
