@@ -173,9 +173,9 @@ export const logRecord = (event: Event, context: GtContext.GtContext, options: O
     let text = value as string
     if (field.redact) text = Redact.secrets(limit === undefined ? text : Redact.window(text, limit))
     if (limit !== undefined) {
-      const cut = Truncate.utf8(text, limit)
-      attributes.push({ key: field.name, value: cut.text, type: "string" })
-      if (cut.truncated) attributes.push({ key: `${field.name}_truncated`, value: true, type: "boolean" })
+      const truncated = Truncate.utf8(text, limit)
+      attributes.push({ key: field.name, value: truncated.text, type: "string" })
+      if (truncated.truncated) attributes.push({ key: `${field.name}_truncated`, value: true, type: "boolean" })
       continue
     }
     attributes.push({ key: field.name, value: text, type: "string" })

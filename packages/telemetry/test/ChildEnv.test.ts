@@ -6,28 +6,9 @@ import * as Labels from "../src/Labels.ts"
 import * as Telemetry from "../src/Telemetry.ts"
 import * as ResourceAttributes from "../src/ResourceAttributes.ts"
 import * as TelemetryConfig from "../src/TelemetryConfig.ts"
+import { logsUrl, metricsUrl, on } from "./support/Config.ts"
 
-const metricsUrl = "http://vm:8428/opentelemetry/api/v1/push"
-const logsUrl = "http://vl:9428/insert/opentelemetry/v1/logs"
-const defaultLogsUrl = "http://localhost:9428/insert/opentelemetry/v1/logs"
-
-const on = (overrides: Partial<TelemetryConfig.On> = {}): TelemetryConfig.On => ({
-  _tag: "On",
-  program: "gt",
-  metricsUrl,
-  logsUrl,
-  configured: { metrics: true, logs: true },
-  headers: { metrics: {}, logs: {}, traces: {} },
-  timeoutMs: 10_000,
-  serviceName: "gastown",
-  resourceAttributes: [],
-  context: {},
-  bdOutput: true,
-  strict: false,
-  stateDir: "/tmp/gastown-otel-state",
-  flushTimeoutMs: TelemetryConfig.defaultFlushTimeoutMs,
-  ...overrides
-})
+const defaultLogsUrl = TelemetryConfig.defaultUrls.logs
 
 const metricsOnly = on({ logsUrl: defaultLogsUrl, configured: { metrics: true, logs: false } })
 const logsOnly = on({ configured: { metrics: false, logs: true } })

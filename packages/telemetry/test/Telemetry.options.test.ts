@@ -1,27 +1,18 @@
 // From a configuration to the live layer's options: the resource, the labels, the budgets.
 import { assert, describe, it } from "@effect/vitest"
 import { Resource } from "@gastown-otel/schema"
-import { Telemetry, type TelemetryConfig } from "@gastown-otel/telemetry"
+import { Telemetry, TelemetryConfig } from "@gastown-otel/telemetry"
 import { Duration } from "effect"
 import * as os from "node:os"
+import { on } from "./support/Config.ts"
 
-const config: TelemetryConfig.On = {
-  _tag: "On",
-  program: "gt",
-  metricsUrl: "http://vm:8428/opentelemetry/api/v1/push",
-  logsUrl: "http://vl:9428/insert/opentelemetry/v1/logs",
-  configured: { metrics: true, logs: true },
-  headers: { metrics: {}, logs: {}, traces: {} },
-  timeoutMs: 10_000,
-  serviceName: Resource.serviceNames.gt,
+const config = on({
   resourceAttributes: [["deployment.environment", "dev"]],
   context: { "gt.rig": "mol" },
   bdOutput: false,
   bdContentLimit: 512,
-  strict: false,
-  stateDir: "/tmp/state",
-  flushTimeoutMs: 200
-}
+  stateDir: "/tmp/state"
+})
 
 describe("Telemetry.optionsFromConfig", () => {
   it("a CLI: service.name gastown, host and version, the user's attributes, exports at exit only", () => {
@@ -35,7 +26,7 @@ describe("Telemetry.optionsFromConfig", () => {
     assert.isUndefined(options.exportInterval)
     assert.deepStrictEqual(options.labels, { "gt.rig": "mol" })
     assert.deepStrictEqual(options.derive, { includeContent: false, contentLimitBytes: 512 })
-    assert.strictEqual(options.shutdownTimeout, 200)
+    assert.strictEqual(options.shutdownTimeout, TelemetryConfig.defaultFlushTimeoutMs)
   })
 
   it("a long-running gt: service.name gastown-daemon and a periodic export", () => {
