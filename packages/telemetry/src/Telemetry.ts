@@ -255,13 +255,14 @@ export const layerConfig = (program: TelemetryConfig.Program, options: ConfigOpt
       const config = yield* TelemetryConfig.orOff(program)
       const active = Layer.succeed(ActiveConfig, config)
       if (config._tag === "On") {
-        const { dropped } = Limits.resource(config.resourceAttributes)
+        const live = optionsFromConfig(config, options)
+        const dropped = config.resourceAttributes.filter(([key]) => !(key in live.resource))
         if (dropped.length > 0) {
           yield* Console.error(
             `OTEL_RESOURCE_ATTRIBUTES: left out ${dropped.length} attribute(s) (over ${Limits.maxResourceAttributes}, or a key over ${Limits.victoriaLogs.maxFieldNameBytes} bytes)`
           )
         }
-        return Layer.merge(layer(optionsFromConfig(config, options)), active)
+        return Layer.merge(layer(live), active)
       }
       // Reading the labels cannot really fail (any string is a value); if it ever did, the
       // program runs unlabelled rather than not at all.

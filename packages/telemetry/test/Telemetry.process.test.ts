@@ -45,6 +45,20 @@ describe("a short-lived process", () => {
     })
   )
 
+  it.live("too many resource attributes: the rest left out, said once, the program runs on", () =>
+    Effect.gen(function* () {
+      const server = yield* CaptureServer.start()
+      const attributes = Array.from({ length: 40 }, (_, i) => `k${i}=v`).join(",")
+      const result = yield* run({ env: { ...urls(server.url), ...patient, OTEL_RESOURCE_ATTRIBUTES: attributes } })
+      assert.strictEqual(result.code, 0)
+      assert.include(result.stderr, "OTEL_RESOURCE_ATTRIBUTES: left out 8 attribute(s)")
+      const logs = decodeLogs(server.byPath(logsPath)[0]!.body)
+      const resource = attributesOf(logs.resourceLogs[0]!.resource!.attributes)
+      assert.include(resource, { k0: "v", k31: "v" })
+      assert.notProperty(resource, "k32")
+    })
+  )
+
   it.live("a malformed URL: one typed error on stderr naming the variable, the program runs on", () =>
     Effect.gen(function* () {
       const result = yield* run({ env: { GT_OTEL_METRICS_URL: "not a url", CHECK_SOCKETS: "1" } })
