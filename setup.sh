@@ -3,9 +3,10 @@
 #
 #   source setup.sh
 #
-# It exports the endpoints (SPEC §2) and the Claude Code telemetry variables (SPEC §6), keeping
-# any value already set, then says whether VictoriaMetrics and VictoriaLogs answer.
-# Prompt and tool content stay off: export OTEL_LOG_USER_PROMPTS=1 / OTEL_LOG_TOOL_CONTENT=1 to opt in.
+# It exports the endpoints (docs/contract.md#configuration) and the Claude Code telemetry variables
+# (docs/contract.md#claude-code-sessions), keeping any value already set, then says whether VictoriaMetrics and
+# VictoriaLogs answer. Prompt and tool content stay off: export OTEL_LOG_USER_PROMPTS=1 /
+# OTEL_LOG_TOOL_CONTENT=1 to opt in.
 #
 # It is sourced into your shell, so it never calls `exit` or `set -e`, works under `set -u`, and
 # leaves no helper function or variable behind.
@@ -14,14 +15,14 @@ if [ -n "${BASH_VERSION:-}" ] && [ "${BASH_SOURCE[0]:-}" = "${0:-}" ]; then
   echo "setup.sh: run it as 'source setup.sh': executed, it cannot export into your shell" >&2
 fi
 
-# gt and bd (SPEC §2): OTLP/HTTP protobuf to VictoriaMetrics and VictoriaLogs.
+# gt and bd (docs/contract.md#configuration): OTLP/HTTP protobuf to VictoriaMetrics and VictoriaLogs.
 export GT_OTEL_METRICS_URL="${GT_OTEL_METRICS_URL:-http://localhost:8428/opentelemetry/api/v1/push}"
 export GT_OTEL_LOGS_URL="${GT_OTEL_LOGS_URL:-http://localhost:9428/insert/opentelemetry/v1/logs}"
 export BD_OTEL_METRICS_URL="${BD_OTEL_METRICS_URL:-$GT_OTEL_METRICS_URL}"
 export BD_OTEL_LOGS_URL="${BD_OTEL_LOGS_URL:-$GT_OTEL_LOGS_URL}"
 
-# Claude Code (SPEC §6): gt sets these for the sessions it starts; exported here, a `claude`
-# started by hand reports to the stack too.
+# Claude Code (docs/contract.md#claude-code-sessions): gt sets these for the sessions it starts; exported here,
+# a `claude` started by hand reports to the stack too.
 export CLAUDE_CODE_ENABLE_TELEMETRY="${CLAUDE_CODE_ENABLE_TELEMETRY:-1}"
 export OTEL_METRICS_EXPORTER="${OTEL_METRICS_EXPORTER:-otlp}"
 export OTEL_METRIC_EXPORT_INTERVAL="${OTEL_METRIC_EXPORT_INTERVAL:-1000}"

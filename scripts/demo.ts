@@ -3,7 +3,7 @@
 // store the metrics and as VictoriaLogs would show the log records. Until the embedded
 // receiver (`gastown-otel serve`) exists, the endpoint is the tests' capture server and
 // the decoding uses the official OTLP protobuf definitions.
-import { Catalogue, GtContext, Naming, Resource } from "@gastown-otel/schema"
+import { Catalogue, Correlation, Naming, Resource } from "@gastown-otel/schema"
 import { TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect, Schema } from "effect"
 import { execFile } from "node:child_process"
@@ -11,13 +11,8 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import * as CaptureServer from "../packages/telemetry/test/support/CaptureServer.ts"
-import {
-  attributesOf,
-  decodeLogs,
-  decodeMetrics,
-  type DecodedNumberPoint
-} from "../packages/telemetry/test/support/OtlpDecode.ts"
+import { CaptureServer } from "@gastown-otel/testkit"
+import { attributesOf, decodeLogs, decodeMetrics, type DecodedNumberPoint } from "@gastown-otel/testkit/OtlpDecode"
 
 const bins = {
   gt: fileURLToPath(import.meta.resolve("@gastown-otel/example-gt/bin")),
@@ -98,7 +93,7 @@ const program = Effect.gen(function* () {
   console.log(`\n── metrics (${series.size} series of ${Catalogue.metrics.length} catalogue metrics) ──`)
   for (const [key, value] of [...series].toSorted(([a], [b]) => a.localeCompare(b))) console.log(`${key} ${value}`)
 
-  const labels = Schema.decodeUnknownSync(GtContext.FromEnvironment)(env)
+  const labels = Schema.decodeUnknownSync(Correlation.FromEnvironment)(env)
   console.log(
     `\n── log records (each also carries ${Object.entries(labels)
       .map(([k, v]) => `${k}=${v}`)
@@ -111,7 +106,7 @@ const program = Effect.gen(function* () {
         // Every record carries the correlation labels shown above; the rest is the event's own.
         const attributes = Object.fromEntries(
           Object.entries(attributesOf(record.attributes)).filter(
-            ([key]) => !GtContext.labels.some((l) => l.key === key)
+            ([key]) => !Correlation.definitions.some((l) => l.key === key)
           )
         )
         console.log(

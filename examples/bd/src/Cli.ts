@@ -1,7 +1,5 @@
 /**
  * The `bd` command tree.
- *
- * @since 0.1.0
  */
 import { Command } from "effect/cli"
 import { compact } from "./commands/Compact.ts"
@@ -11,15 +9,11 @@ import { stats } from "./commands/Stats.ts"
 
 /**
  * bd's version, reported by `bd --version` and as `service.version`.
- *
- * @since 0.1.0
  */
 export const version = "0.1.0"
 
 /**
  * The root command.
- *
- * @since 0.1.0
  */
 export const bd = Command.make("bd").pipe(
   Command.withDescription("A small issue tracker for agents; the store is $BD_DB (default .beads/beads.json)"),

@@ -1,30 +1,22 @@
 /**
  * The store's file format: one JSON document with every issue and message, decoded
  * with a schema so a damaged file is reported as `corrupt` instead of read wrongly.
- *
- * @since 0.1.0
  */
 import { BdEvents } from "@gastown-otel/schema"
 import { Schema } from "effect"
 
 /**
  * What kind of work an issue is.
- *
- * @since 0.1.0
  */
 export const IssueType = Schema.Literals(["task", "bug", "feature", "epic", "chore"])
 
 /**
  * Priority from 0 (most urgent) to 4.
- *
- * @since 0.1.0
  */
 export const Priority = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 4 }))
 
 /**
  * One issue.
- *
- * @since 0.1.0
  */
 export const Issue = Schema.Struct({
   id: Schema.String,
@@ -40,15 +32,10 @@ export const Issue = Schema.Struct({
   compacted: Schema.optionalKey(Schema.Boolean)
 })
 
-/**
- * @since 0.1.0
- */
 export type Issue = typeof Issue.Type
 
 /**
  * One mail message between agents.
- *
- * @since 0.1.0
  */
 export const Message = Schema.Struct({
   id: Schema.String,
@@ -60,15 +47,10 @@ export const Message = Schema.Struct({
   read_at: Schema.optionalKey(Schema.String)
 })
 
-/**
- * @since 0.1.0
- */
 export type Message = typeof Message.Type
 
 /**
  * The whole store.
- *
- * @since 0.1.0
  */
 export const Db = Schema.Struct({
   version: Schema.Literal(1),
@@ -76,22 +58,15 @@ export const Db = Schema.Struct({
   messages: Schema.Array(Message)
 })
 
-/**
- * @since 0.1.0
- */
 export type Db = typeof Db.Type
 
 /**
  * The store before the first write.
- *
- * @since 0.1.0
  */
 export const empty: Db = { version: 1, issues: [], messages: [] }
 
 /**
  * The file's text: pretty-printed, so the store can be read and diffed by people.
- *
- * @since 0.1.0
  */
 export const Json = Schema.fromJsonString(Db, { space: 2 })
 
@@ -104,8 +79,6 @@ const nextId = (prefix: string, ids: ReadonlyArray<string>): string => {
 
 /**
  * The id of the next issue: `bd-1`, `bd-2`, …
- *
- * @since 0.1.0
  */
 export const nextIssueId = (db: Db): string =>
   nextId(
@@ -115,8 +88,6 @@ export const nextIssueId = (db: Db): string =>
 
 /**
  * The id of the next message: `msg-1`, `msg-2`, …
- *
- * @since 0.1.0
  */
 export const nextMessageId = (db: Db): string =>
   nextId(

@@ -3,8 +3,6 @@
  * each other's writes. A writer holds it exclusively (created with O_EXCL); a reader
  * only waits until no writer holds it, so it sees any write already under way. Every
  * acquisition reports its wait as `bd.db.lock_wait`.
- *
- * @since 0.1.0
  */
 import { Outcome, Telemetry } from "@gastown-otel/telemetry"
 import { Clock, Console, Effect, FileSystem, type PlatformError, type Scope } from "effect"
@@ -12,8 +10,6 @@ import * as StoreError from "./StoreError.ts"
 
 /**
  * Where the lock is and how long one acquisition may wait for it.
- *
- * @since 0.1.0
  */
 export interface Options {
   readonly path: string
@@ -98,8 +94,6 @@ const acquire = Effect.fnUntraced(function* <R>(
 /**
  * Takes the lock until the current scope closes, waiting up to `timeoutMs` (then fails
  * with `locked`). A lock left by a process that no longer exists is broken.
- *
- * @since 0.1.0
  */
 export const exclusive = (
   options: Options
@@ -126,8 +120,6 @@ export const exclusive = (
 
 /**
  * Waits up to `timeoutMs` until no writer holds the lock.
- *
- * @since 0.1.0
  */
 export const shared = (
   options: Options

@@ -1,8 +1,6 @@
 /**
  * Issues per status, recorded as the `bd.issue_count` gauge: every status each time,
  * zero included, so a status that empties drops to 0 instead of keeping its last value.
- *
- * @since 0.1.0
  */
 import { BdEvents } from "@gastown-otel/schema"
 import { Telemetry } from "@gastown-otel/telemetry"
@@ -11,15 +9,11 @@ import type * as Db from "./Db.ts"
 
 /**
  * A count for every status.
- *
- * @since 0.1.0
  */
 export type Counts = { readonly [S in typeof BdEvents.IssueStatus.Type]: number }
 
 /**
  * Counts `issues` by status.
- *
- * @since 0.1.0
  */
 export const count = (issues: ReadonlyArray<Db.Issue>): Counts => {
   const counts = Object.fromEntries(BdEvents.IssueStatus.literals.map((status) => [status, 0])) as Record<
@@ -32,8 +26,6 @@ export const count = (issues: ReadonlyArray<Db.Issue>): Counts => {
 
 /**
  * Records one gauge point per status.
- *
- * @since 0.1.0
  */
 export const record = (counts: Counts): Effect.Effect<void, never, Telemetry.Telemetry> =>
   Effect.forEach(

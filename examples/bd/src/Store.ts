@@ -2,8 +2,6 @@
  * The issue store: a JSON file under a lock file. Every operation reports itself as
  * `bd.storage.operation` (and `bd.storage.error` when it fails); an operation that found
  * the store locked is retried with backoff, each retry reported as `bd.db.retry`.
- *
- * @since 0.1.0
  */
 import type { BdEvents } from "@gastown-otel/schema"
 import { Outcome, Telemetry } from "@gastown-otel/telemetry"
@@ -27,8 +25,6 @@ import * as StoreError from "./StoreError.ts"
 
 /**
  * An issue as given to `create`.
- *
- * @since 0.1.0
  */
 export interface NewIssue {
   readonly title: string
@@ -39,8 +35,6 @@ export interface NewIssue {
 
 /**
  * A message as given to `send`.
- *
- * @since 0.1.0
  */
 export interface NewMessage {
   readonly from: string
@@ -51,8 +45,6 @@ export interface NewMessage {
 
 /**
  * What the store offers.
- *
- * @since 0.1.0
  */
 export interface Shape {
   readonly create: (issue: NewIssue) => Effect.Effect<Db.Issue, StoreError.StoreError>
@@ -74,15 +66,11 @@ export interface Shape {
 
 /**
  * The service key.
- *
- * @since 0.1.0
  */
 export class Store extends Context.Service<Store, Shape>()("@gastown-otel/example-bd/Store") {}
 
 /**
  * Where the store is and how patient it is with a locked store.
- *
- * @since 0.1.0
  */
 export interface Options {
   /** The JSON file; its directory is created on the first write. */
@@ -110,8 +98,6 @@ const replace = <A extends { readonly id: string }>(items: ReadonlyArray<A>, ite
 
 /**
  * Builds the store over the file at `options.path`.
- *
- * @since 0.1.0
  */
 export const make = Effect.fnUntraced(function* (options: Options) {
   const fs = yield* FileSystem.FileSystem
@@ -296,8 +282,6 @@ export const make = Effect.fnUntraced(function* (options: Options) {
 
 /**
  * The store as a layer.
- *
- * @since 0.1.0
  */
 export const layer = (
   options: Options
@@ -307,8 +291,6 @@ export const layer = (
 /**
  * The store at `BD_DB` (default `.beads/beads.json` under the current directory), waiting
  * `BD_LOCK_TIMEOUT` (e.g. `250 millis`, default 1 second) per attempt for the lock.
- *
- * @since 0.1.0
  */
 export const layerConfig: Layer.Layer<
   Store,

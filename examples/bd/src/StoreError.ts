@@ -1,23 +1,17 @@
 /**
  * The one failure family of the store. `reason` is exported as `error_kind` on
  * `bd.storage.error`, so it stays a short, bounded word.
- *
- * @since 0.1.0
  */
 import { type PlatformError, Schema } from "effect"
 import { CliError } from "effect/cli"
 
 /**
  * Why a storage operation failed.
- *
- * @since 0.1.0
  */
 export const Reason = Schema.Literals(["not_found", "locked", "corrupt", "io"])
 
 /**
  * A failed storage operation, with a message for people (printed by the CLI on stderr).
- *
- * @since 0.1.0
  */
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   reason: Reason,
@@ -31,8 +25,6 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
 
 /**
  * A file-system failure as a store failure.
- *
- * @since 0.1.0
  */
 export const io = (error: PlatformError.PlatformError): StoreError =>
   new StoreError({ reason: "io", message: error.message })

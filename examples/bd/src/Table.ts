@@ -1,20 +1,14 @@
 /**
  * Aligned plain-text tables for people (machines use `--json`).
- *
- * @since 0.1.0
  */
 
 /**
  * Which side a column's cells hug (numbers read best on the right).
- *
- * @since 0.1.0
  */
 export type Align = "left" | "right"
 
 /**
  * A column: its header and alignment.
- *
- * @since 0.1.0
  */
 export interface Column {
   readonly header: string
@@ -31,8 +25,6 @@ const pad = (text: string, size: number, align: Align | undefined) => {
 
 /**
  * Rows with every column as wide as its widest cell, two spaces apart.
- *
- * @since 0.1.0
  */
 export const align = (
   rows: ReadonlyArray<ReadonlyArray<string>>,
@@ -52,8 +44,6 @@ export const align = (
 
 /**
  * A header line, then the rows, aligned.
- *
- * @since 0.1.0
  * @example
  * ```ts
  * Table.render([{ header: "ID" }, { header: "COUNT", align: "right" }], [["bd-1", "3"]])

@@ -2,16 +2,12 @@
  * One bd command as telemetry: the span `bd <command>`, a child of the caller's
  * `TRACEPARENT` (gt passes it, so bd's records join gt's trace), and one `bd.command`
  * event with the outcome.
- *
- * @since 0.1.0
  */
 import { Labels, Outcome, Telemetry, TraceContext } from "@gastown-otel/telemetry"
 import type { Effect } from "effect"
 
 /**
  * Runs a command handler as the command `name` (e.g. `"mail send"`).
- *
- * @since 0.1.0
  * @example
  * ```ts
  * Effect.fnUntraced(function* () { ... }, Traced.command("list"))

@@ -3,8 +3,6 @@
  * The `bd` executable. Telemetry is on when `BD_OTEL_METRICS_URL` or `BD_OTEL_LOGS_URL`
  * is set; it is flushed when the program ends (also on failure and SIGINT/SIGTERM) and
  * never changes the exit code.
- *
- * @since 0.1.0
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"

@@ -1,12 +1,12 @@
 // Telemetry never changes what bd does: the same exit codes with telemetry off, on, and
 // with the backend down, and no wait at exit for a backend that is not there.
+import { CaptureServer, Received, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { join } from "node:path"
-import * as CaptureServer from "../../../packages/telemetry/test/support/CaptureServer.ts"
-import { attributesOf } from "../../../packages/telemetry/test/support/OtlpDecode.ts"
+import { attributesOf } from "@gastown-otel/testkit/OtlpDecode"
 import * as Bd from "./support/Bd.ts"
 
 // A URL on 127.0.0.1 where nothing listens: a port that was just free.
@@ -41,7 +41,7 @@ describe("exit codes", () => {
         const results = yield* Effect.forEach(
           Object.entries(modes),
           ([mode, env]) =>
-            Bd.tempStore.pipe(
+            TempDir.make("bd-test-").pipe(
               Effect.flatMap((dir) => Effect.forEach(commands, ({ args }) => Bd.run(dir, args, env))),
               Effect.map((runs) => [mode, runs] as const)
             ),
@@ -72,7 +72,7 @@ describe("exit codes", () => {
     () =>
       Effect.gen(function* () {
         const server = yield* CaptureServer.start()
-        const dir = yield* Bd.tempStore
+        const dir = yield* TempDir.make("bd-test-")
         writeFileSync(join(dir, "beads.json.lock"), String(process.pid))
         const result = yield* Bd.run(
           dir,
@@ -82,9 +82,9 @@ describe("exit codes", () => {
         )
         assert.strictEqual(result.code, 130, result.stderr)
         assert.isBelow(result.ms, 5_000, "the wait was cut short")
-        const [command] = Bd.recordsOf(server, "bd.command")
+        const [command] = Received.recordsOf(server, "bd.command")
         assert.deepInclude(attributesOf(command!.attributes), { status: "error", error: "interrupted" })
-        const [wait] = Bd.recordsOf(server, "bd.db.lock_wait")
+        const [wait] = Received.recordsOf(server, "bd.db.lock_wait")
         assert.isAtLeast(attributesOf(wait!.attributes).wait_ms as number, 500)
       }),
     20_000

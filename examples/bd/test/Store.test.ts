@@ -1,13 +1,13 @@
 // The store under contention and damage, through the real bd: the lock serializes
 // writers across processes, a dead holder's lock is broken, a held one is retried and
 // then reported, and a damaged file is reported and left alone.
+import { CaptureServer, Received, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { execFileSync } from "node:child_process"
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import * as CaptureServer from "../../../packages/telemetry/test/support/CaptureServer.ts"
-import { attributesOf } from "../../../packages/telemetry/test/support/OtlpDecode.ts"
+import { attributesOf } from "@gastown-otel/testkit/OtlpDecode"
 import * as Bd from "./support/Bd.ts"
 
 const lockOf = (dir: string) => join(dir, "beads.json.lock")
@@ -17,7 +17,7 @@ describe("the store", () => {
     "concurrent writers lose nothing: 8 processes, 8 issues with distinct ids",
     () =>
       Effect.gen(function* () {
-        const dir = yield* Bd.tempStore
+        const dir = yield* TempDir.make("bd-test-")
         const titles = Array.from({ length: 8 }, (_, i) => `Task ${i + 1}`)
         const runs = yield* Effect.forEach(titles, (title) => Bd.run(dir, ["create", title]), {
           concurrency: "unbounded"
@@ -42,7 +42,7 @@ describe("the store", () => {
     () =>
       Effect.gen(function* () {
         const server = yield* CaptureServer.start()
-        const dir = yield* Bd.tempStore
+        const dir = yield* TempDir.make("bd-test-")
         writeFileSync(lockOf(dir), String(process.pid))
         const result = yield* Bd.run(dir, ["create", "Blocked"], {
           ...Bd.telemetryTo(server.url),
@@ -54,18 +54,18 @@ describe("the store", () => {
 
         // Three attempts: two retries, three waits for the exclusive lock, one error.
         assert.deepStrictEqual(
-          Bd.recordsOf(server, "bd.db.retry").map((r) => attributesOf(r.attributes).attempt),
+          Received.recordsOf(server, "bd.db.retry").map((r) => attributesOf(r.attributes).attempt),
           [1, 2]
         )
-        const [retries] = Bd.pointsOf(server, Bd.metricName("bd.db.retry", "counter"))
-        assert.strictEqual(Bd.valueOf(retries!), 2)
-        const [waits] = Bd.pointsOf(server, Bd.metricName("bd.db.lock_wait", "histogram"))
+        const [retries] = Received.pointsOf(server, Received.metricName("bd.db.retry", "counter"))
+        assert.strictEqual(Received.valueOf(retries!), 2)
+        const [waits] = Received.pointsOf(server, Received.metricName("bd.db.lock_wait", "histogram"))
         assert.deepStrictEqual(attributesOf(waits!.attributes), { exclusive: "true" })
-        assert.strictEqual(Bd.valueOf(waits!), 3)
+        assert.strictEqual(Received.valueOf(waits!), 3)
         // Three waits of the 50 ms lock timeout; Node's timers may fire up to 1 ms before
         // the high-resolution clock the wait is measured with says 50 ms have passed.
         assert.isAtLeast("sum" in waits! ? waits.sum! : 0, 3 * (50 - 1))
-        const [error] = Bd.recordsOf(server, "bd.storage.error")
+        const [error] = Received.recordsOf(server, "bd.storage.error")
         assert.deepInclude(attributesOf(error!.attributes), { db_operation: "create", error_kind: "locked" })
       }),
     20_000
@@ -75,7 +75,7 @@ describe("the store", () => {
     "a lock left by a process that died is broken",
     () =>
       Effect.gen(function* () {
-        const dir = yield* Bd.tempStore
+        const dir = yield* TempDir.make("bd-test-")
         const dead = execFileSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
           encoding: "utf8"
         })
@@ -92,14 +92,14 @@ describe("the store", () => {
     () =>
       Effect.gen(function* () {
         const server = yield* CaptureServer.start()
-        const dir = yield* Bd.tempStore
+        const dir = yield* TempDir.make("bd-test-")
         const file = join(dir, "beads.json")
         writeFileSync(file, "{ not json")
         const result = yield* Bd.run(dir, ["create", "Anything"], Bd.telemetryTo(server.url))
         assert.strictEqual(result.code, 1)
         assert.include(result.stderr, "is not a bd store")
         assert.strictEqual(readFileSync(file, "utf8"), "{ not json")
-        const [error] = Bd.recordsOf(server, "bd.storage.error")
+        const [error] = Received.recordsOf(server, "bd.storage.error")
         assert.deepInclude(attributesOf(error!.attributes), { db_operation: "create", error_kind: "corrupt" })
       }),
     20_000

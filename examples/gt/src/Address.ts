@@ -1,8 +1,6 @@
 /**
  * Gas Town addresses: `mayor`, `mol/witness`, `mol/polecats/jana`. gt checks them before
  * acting, so a typo fails the command (and its event says so) instead of going nowhere.
- *
- * @since 0.1.0
  */
 import { Effect } from "effect"
 import { GtError } from "./GtError.ts"
@@ -11,8 +9,6 @@ const name = /^[a-z0-9][a-z0-9_-]{0,63}$/
 
 /**
  * A single name (a polecat, an agent type): lower-case letters, digits, `-` and `_`.
- *
- * @since 0.1.0
  */
 export const validName = (what: string, value: string): Effect.Effect<string, GtError> =>
   name.test(value)
@@ -23,8 +19,6 @@ export const validName = (what: string, value: string): Effect.Effect<string, Gt
 
 /**
  * An address: names joined by `/`.
- *
- * @since 0.1.0
  */
 export const validAddress = (what: string, value: string): Effect.Effect<string, GtError> =>
   value.split("/").every((part) => name.test(part))
@@ -35,7 +29,5 @@ export const validAddress = (what: string, value: string): Effect.Effect<string,
 
 /**
  * The address of a rig's polecat.
- *
- * @since 0.1.0
  */
 export const polecat = (rig: string, polecatName: string): string => `${rig}/polecats/${polecatName}`

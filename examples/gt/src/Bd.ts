@@ -1,10 +1,8 @@
 /**
  * The one way gt talks to bd: a real `bd` subprocess per call, given gt's telemetry
  * endpoints, correlation labels and trace context, and reported as a `bd.call` event.
- *
- * @since 0.1.0
  */
-import { ChildEnv, Labels, Outcome, Telemetry } from "@gastown-otel/telemetry"
+import { ChildEnvironment, Labels, Outcome, Telemetry } from "@gastown-otel/telemetry"
 import { Context, Duration, Effect, Exit, Layer, Stream } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
 import { fileURLToPath } from "node:url"
@@ -12,8 +10,6 @@ import { GtError } from "./GtError.ts"
 
 /**
  * What a bd call printed.
- *
- * @since 0.1.0
  */
 export interface Output {
   readonly stdout: string
@@ -22,8 +18,6 @@ export interface Output {
 
 /**
  * The bd client.
- *
- * @since 0.1.0
  */
 export class Bd extends Context.Service<
   Bd,
@@ -59,8 +53,6 @@ const succeeded = (subcommand: string) => (ran: Ran) =>
 
 /**
  * Spawns bd as `process.execPath <bd bin>`, so the child runs on the same Node as gt.
- *
- * @since 0.1.0
  */
 export const layer: Layer.Layer<Bd, never, ChildProcessSpawner.ChildProcessSpawner | Telemetry.Telemetry> =
   Layer.effect(
@@ -71,7 +63,7 @@ export const layer: Layer.Layer<Bd, never, ChildProcessSpawner.ChildProcessSpawn
 
       const run = Effect.fnUntraced(function* (argv: ReadonlyArray<string>) {
         // Read at call time: the labels in force here, and the span of this very call.
-        const env = yield* ChildEnv.bdEnvironment()
+        const env = yield* ChildEnvironment.currentBdEnvironment()
         const handle = yield* spawner.spawn(
           ChildProcess.make(process.execPath, [bdBin, ...argv], { env, extendEnv: false, stdin: "ignore" })
         )

@@ -1,8 +1,6 @@
 /**
  * The parts of bd's output gt reads: `--json` output through schemas that ignore other
  * fields (bd can add fields without breaking gt), and the id `bd create` prints.
- *
- * @since 0.1.0
  */
 import { Effect, Schema } from "effect"
 import type { Output } from "./Bd.ts"
@@ -10,22 +8,16 @@ import { GtError } from "./GtError.ts"
 
 /**
  * An issue (a bead), as `bd show --json` and `bd list --json` print it.
- *
- * @since 0.1.0
  */
 export const Issue = Schema.Struct({ id: Schema.String, title: Schema.String, status: Schema.String })
 
 /**
  * `bd stats --json`.
- *
- * @since 0.1.0
  */
 export const Stats = Schema.Struct({ total: Schema.Int, by_status: Schema.Record(Schema.String, Schema.Int) })
 
 /**
  * Decodes a call's stdout, failing with a message that names the call.
- *
- * @since 0.1.0
  */
 export const decode =
   <S extends Schema.Decoder<unknown>>(schema: S, call: string) =>
@@ -36,8 +28,6 @@ export const decode =
 
 /**
  * The id in `bd create`'s `Created bd-7: <title>`.
- *
- * @since 0.1.0
  */
 export const createdId = (output: Output): Effect.Effect<string, GtError> => {
   const id = /^Created (\S+):/m.exec(output.stdout)?.[1]

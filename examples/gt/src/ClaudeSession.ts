@@ -1,11 +1,9 @@
 /**
  * Starts a Claude Code session as a child process with the telemetry environment of
- * SPEC §6. The program is the stand-in next to this file unless `GT_CLAUDE_BIN` names
+ * docs/contract.md#claude-code-sessions. The program is the stand-in next to this file unless `GT_CLAUDE_BIN` names
  * another (the real `claude` CLI, say).
- *
- * @since 0.1.0
  */
-import { ChildEnv } from "@gastown-otel/telemetry"
+import { ChildEnvironment } from "@gastown-otel/telemetry"
 import { Config, Effect, Option } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
 import { fileURLToPath } from "node:url"
@@ -13,10 +11,8 @@ import { GtError } from "./GtError.ts"
 
 /**
  * What the session is started with.
- *
- * @since 0.1.0
  */
-export interface Options extends ChildEnv.ClaudeOptions {
+export interface Options extends ChildEnvironment.ClaudeOptions {
   /** Passed as `--print <prompt>`: the session answers it and exits. */
   readonly prompt?: string | undefined
 }
@@ -36,13 +32,11 @@ const program = Config.option(Config.String("GT_CLAUDE_BIN")).pipe(
 
 /**
  * Runs the session to its end, its output passed through; fails when it exits non-zero.
- *
- * @since 0.1.0
  */
 export const run = Effect.fn("ClaudeSession.run")(function* (options: Options) {
   const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
   const { command, args } = yield* program
-  const env = yield* ChildEnv.claudeEnvironment(options)
+  const env = yield* ChildEnvironment.currentClaudeEnvironment(options)
   const argv = options.prompt === undefined ? args : [...args, "--print", options.prompt]
   const exitCode = yield* spawner
     .exitCode(

@@ -1,7 +1,5 @@
 /**
  * The `gt` command tree.
- *
- * @since 0.1.0
  */
 import { Command } from "effect/cli"
 import { agent } from "./commands/Agent.ts"
@@ -22,15 +20,11 @@ import { status } from "./commands/Status.ts"
 
 /**
  * gt's version, also sent as `service.version`.
- *
- * @since 0.1.0
  */
 export const version = "0.1.0"
 
 /**
  * The root command.
- *
- * @since 0.1.0
  */
 export const gt = Command.make("gt").pipe(
   Command.withDescription("A Gas Town orchestrator (example): every command reports through @gastown-otel/telemetry"),

@@ -1,15 +1,11 @@
 /**
  * The one error gt's commands fail with: a message for the person at the terminal.
- *
- * @since 0.1.0
  */
 import { Schema } from "effect"
 import { CliError } from "effect/cli"
 
 /**
  * A failed gt command. `Command.run` prints its message (once) and the process exits 1.
- *
- * @since 0.1.0
  */
 export class GtError extends Schema.TaggedError<GtError>()("GtError", { message: Schema.String }) {
   override get [CliError.userMessage](): string {

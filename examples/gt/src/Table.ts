@@ -1,13 +1,9 @@
 /**
  * Plain aligned columns for people; no colour, so output reads the same in a pipe.
- *
- * @since 0.1.0
  */
 
 /**
  * Rows padded to their widest cell; the last column is left ragged.
- *
- * @since 0.1.0
  */
 export const render = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
   const widths = rows.reduce<Array<number>>((acc, row) => row.map((cell, i) => Math.max(acc[i] ?? 0, cell.length)), [])

@@ -1,28 +1,24 @@
-// SPEC §6 with the real Claude Code CLI as the session program: it runs here without a
+// Claude Code sessions (docs/contract.md) with the real Claude Code CLI as the session program: it runs here without a
 // network or a valid key and still exports its start-up telemetry to the endpoints gt
 // hands it. Everything stays on this machine: the model API is a closed local port,
 // non-essential traffic is off, and the session is stopped once its telemetry arrived.
+import { CaptureServer, Received } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { createRequire } from "node:module"
 import * as path from "node:path"
-import * as CaptureServer from "../../../packages/telemetry/test/support/CaptureServer.ts"
-import { attributesOf, decodeMetrics } from "../../../packages/telemetry/test/support/OtlpDecode.ts"
+import { attributesOf, decodeMetrics } from "@gastown-otel/testkit/OtlpDecode"
 import * as Cli from "./support/Cli.ts"
-import * as Received from "./support/Received.ts"
 
-// The platform package ships the binary; where it is not installed (another platform) the
-// test is skipped.
-const claudeBin = (() => {
+// The platform package ships the binary (npm installs the one for this platform).
+const claudeBin = (): string => {
+  const name = `@anthropic-ai/claude-code-${process.platform}-${process.arch}`
   try {
-    const pkg = createRequire(import.meta.url).resolve(
-      `@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`
-    )
-    return path.join(path.dirname(pkg), "claude")
+    return path.join(path.dirname(createRequire(import.meta.url).resolve(`${name}/package.json`)), "claude")
   } catch {
-    return undefined
+    throw new Error(`${name} is not installed: it ships Claude Code's binary for this platform (npm ci installs it)`)
   }
-})()
+}
 
 const DELTA = 1
 
@@ -33,7 +29,7 @@ const claudeResources = (server: CaptureServer.CaptureServer) =>
     .filter((rm) => String(attributesOf(rm.resource?.attributes ?? [])["service.name"]).startsWith("claude"))
 
 describe("gt session start with the real Claude Code CLI", () => {
-  it.live.skipIf(claudeBin === undefined)(
+  it.live(
     "its own telemetry reaches the receiver carrying the gt.* labels",
     () =>
       Effect.gen(function* () {
@@ -48,7 +44,7 @@ describe("gt session start with the real Claude Code CLI", () => {
             GT_RIG: "mol",
             GT_ROLE: "mol/polecats/jana",
             GT_POLECAT: "jana",
-            GT_CLAUDE_BIN: claudeBin!,
+            GT_CLAUDE_BIN: claudeBin(),
             HOME: dir,
             ANTHROPIC_BASE_URL: modelApi.url,
             ANTHROPIC_API_KEY: "sk-ant-not-a-real-key",

@@ -1,9 +1,9 @@
 // Telemetry never changes gt's exit code, and a dead or hanging backend costs at most the
 // flush budget at exit.
+import { CaptureServer } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as net from "node:net"
-import * as CaptureServer from "../../../packages/telemetry/test/support/CaptureServer.ts"
 import * as Cli from "./support/Cli.ts"
 
 // A port nothing listens on: bound, then released.
@@ -67,10 +67,10 @@ describe("gt exit codes", () => {
         const down = yield* nudge(Cli.telemetryAt("gt", yield* closedPortUrl))
         const hang = yield* nudge(Cli.telemetryAt("gt", hanging.url))
         for (const ran of [off, down, hang]) assert.strictEqual(ran.code, 0, ran.stderr)
-        const timings = `off ${off.elapsedMs} ms, down ${down.elapsedMs} ms, hang ${hang.elapsedMs} ms`
+        const timings = `off ${off.ms} ms, down ${down.ms} ms, hang ${hang.ms} ms`
         // Start-up time varies with the machine's load, so only what telemetry adds is bounded:
         // the 200 ms budget plus slack, well under the 2 s the Go CLI may wait.
-        assert.isBelow(Math.max(down.elapsedMs, hang.elapsedMs) - off.elapsedMs, 1_000, timings)
+        assert.isBelow(Math.max(down.ms, hang.ms) - off.ms, 1_000, timings)
       }),
     20_000
   )

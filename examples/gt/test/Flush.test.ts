@@ -1,9 +1,8 @@
 // `gt flush` sends what an earlier command spooled while the backend was down, once.
+import { CaptureServer, Received } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as CaptureServer from "../../../packages/telemetry/test/support/CaptureServer.ts"
 import * as Cli from "./support/Cli.ts"
-import * as Received from "./support/Received.ts"
 
 describe("gt flush", () => {
   it.live("sends the spool left by a command that met a down backend, exactly once", () =>

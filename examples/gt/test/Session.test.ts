@@ -1,17 +1,17 @@
-// `gt session start` hands its Claude session exactly the variables of SPEC §6, which the
+// `gt session start` hands its Claude session exactly the variables of docs/contract.md#claude-code-sessions, which the
 // stand-in session program prints back as JSON.
+import { CaptureServer, Received } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
-import * as CaptureServer from "../../../packages/telemetry/test/support/CaptureServer.ts"
 import * as Cli from "./support/Cli.ts"
-import * as Received from "./support/Received.ts"
 
 // The agent's context, as its environment gives it to gt.
 const agent = { GT_RIG: "mol", GT_POLECAT: "jana", GT_SESSION: "mol-jana-1", GT_RUN: "run-7", ...Cli.patientFlush }
 const start = ["session", "start", "--role", "mol/polecats/jana", "--session", "mol-jana-1"]
 
-// What every session gets with a metrics URL; gt.session and gt.run_id stay out (SPEC §3).
+// What every session gets with a metrics URL; gt.session and gt.run_id stay out
+// (docs/contract.md#resource-and-correlation-labels).
 const metricsVariables = (metricsUrl: string, logsUrl: string) => ({
   CLAUDE_CODE_ENABLE_TELEMETRY: "1",
   OTEL_METRICS_EXPORTER: "otlp",

@@ -11,6 +11,7 @@ import { Schema } from "effect"
  * The instrument kinds the catalogue can derive.
  *
  * @since 0.1.0
+ * @category models
  */
 export type MetricKind = "counter" | "histogram" | "gauge"
 
@@ -18,6 +19,7 @@ export type MetricKind = "counter" | "histogram" | "gauge"
  * One instrument derived from an event.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface MetricSpec {
   /** Instrument name exactly as sent in OTLP; see `Naming` for how backends store it. */
@@ -39,6 +41,7 @@ export interface MetricSpec {
  * recorded by whichever program runs it).
  *
  * @since 0.1.0
+ * @category models
  */
 export type Emitter = "gt" | "bd" | "telemetry"
 
@@ -46,6 +49,7 @@ export type Emitter = "gt" | "bd" | "telemetry"
  * What an event schema derives.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface EventSpec {
   /** The log record body and the schema's `_tag`, e.g. `bd.call`. */
@@ -53,7 +57,7 @@ export interface EventSpec {
   readonly emitter: Emitter
   readonly description: string
   readonly metrics: ReadonlyArray<MetricSpec>
-  /** Severity of the log record when no `Outcome` field says otherwise. */
+  /** Severity of the log record when no status field says otherwise. */
   readonly severity?: "INFO" | "ERROR" | undefined
 }
 
@@ -61,10 +65,11 @@ export interface EventSpec {
  * How a field is exported. Read from the field's schema.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FieldSpec {
-  /** The field's value is the event's outcome (`ok`/`error`): it sets the log severity. */
-  readonly outcome?: boolean | undefined
+  /** The field is the event status (`ok`/`error`): it sets the log severity. */
+  readonly status?: boolean | undefined
   /** Cut to this many UTF-8 bytes on export (the cut is marked). */
   readonly truncateBytes?: number | undefined
   /** Secrets are masked on export. */
@@ -94,6 +99,7 @@ declare module "effect/Schema" {
  * Reads the event annotation of a schema.
  *
  * @since 0.1.0
+ * @category annotations
  */
 export const eventSpec = (schema: Schema.Constraint): EventSpec | undefined =>
   Schema.resolveAnnotations(schema)?.["gastown-otel/event"]
@@ -102,6 +108,7 @@ export const eventSpec = (schema: Schema.Constraint): EventSpec | undefined =>
  * Reads the field annotation of a field schema (an `optionalKey` keeps it).
  *
  * @since 0.1.0
+ * @category annotations
  */
 export const fieldSpec = (schema: Schema.Constraint): FieldSpec =>
   Schema.resolveAnnotations(schema)?.["gastown-otel/field"] ?? {}

@@ -1,27 +1,29 @@
 /**
- * The events `bd` emits about itself (SPEC §4–§5).
+ * The events `bd` emits about itself (docs/contract.md#metrics and #log-events).
  *
  * @since 0.1.0
  */
 import { Schema } from "effect"
 import { counter, latencyBoundariesMs, make, modelBoundariesMs } from "./Event.ts"
-import { Count, ErrorMessage, Milliseconds, OpenLabel, Outcome, Text } from "./Fields.ts"
+import { Count, ErrorMessage, Milliseconds, OpenLabel, Status, Text } from "./Fields.ts"
 
 /**
  * One bd command, from start to exit.
  *
  * @since 0.1.0
+ * @category events
  */
 export const Command = make(
   "bd.command",
   { emitter: "bd", description: "A bd command run", metrics: [] },
-  { command: OpenLabel(64), duration_ms: Milliseconds, status: Outcome, error: ErrorMessage }
+  { command: OpenLabel(64), duration_ms: Milliseconds, status: Status, error: ErrorMessage }
 )
 
 /**
  * One storage operation of bd.
  *
  * @since 0.1.0
+ * @category events
  */
 export const StorageOperation = make(
   "bd.storage.operation",
@@ -41,13 +43,14 @@ export const StorageOperation = make(
       }
     ]
   },
-  { db_operation: OpenLabel(32), duration_ms: Milliseconds, status: Outcome, error: ErrorMessage }
+  { db_operation: OpenLabel(32), duration_ms: Milliseconds, status: Status, error: ErrorMessage }
 )
 
 /**
  * A failed storage operation.
  *
  * @since 0.1.0
+ * @category events
  */
 export const StorageError = make(
   "bd.storage.error",
@@ -69,6 +72,7 @@ export const StorageError = make(
  * A retried database statement.
  *
  * @since 0.1.0
+ * @category events
  */
 export const DbRetry = make(
   "bd.db.retry",
@@ -84,6 +88,7 @@ export const DbRetry = make(
  * Time spent waiting for the database lock.
  *
  * @since 0.1.0
+ * @category events
  */
 export const DbLockWait = make(
   "bd.db.lock_wait",
@@ -109,6 +114,7 @@ export const DbLockWait = make(
  * The lifecycle states of an issue.
  *
  * @since 0.1.0
+ * @category events
  */
 export const IssueStatus = Schema.Literals(["open", "in_progress", "blocked", "deferred", "closed"])
 
@@ -116,6 +122,7 @@ export const IssueStatus = Schema.Literals(["open", "in_progress", "blocked", "d
  * How many issues are in one status, as observed now.
  *
  * @since 0.1.0
+ * @category events
  */
 export const IssueCount = make(
   "bd.issue_count",
@@ -140,6 +147,7 @@ export const IssueCount = make(
  * One call to a model API (e.g. `bd compact --ai`).
  *
  * @since 0.1.0
+ * @category events
  */
 export const AiRequest = make(
   "bd.ai.request",
@@ -179,7 +187,7 @@ export const AiRequest = make(
     input_tokens: Count,
     output_tokens: Count,
     duration_ms: Milliseconds,
-    status: Outcome,
+    status: Status,
     error: ErrorMessage
   }
 )

@@ -9,12 +9,13 @@ import { type EventSpec, eventSpec, type FieldSpec, fieldSpec, type MetricSpec }
 import * as BdEvents from "./BdEvents.ts"
 import * as GtEvents from "./GtEvents.ts"
 import * as SelfEvents from "./SelfEvents.ts"
-import * as GtContext from "./GtContext.ts"
+import * as Correlation from "./Correlation.ts"
 
 /**
  * Every event schema: gt's, bd's, then the library's own.
  *
  * @since 0.1.0
+ * @category catalogue
  */
 export const events = [
   GtEvents.BdCall,
@@ -47,11 +48,13 @@ export const events = [
  * Any catalogue event, discriminated by `_tag` (the event name).
  *
  * @since 0.1.0
+ * @category catalogue
  */
 export const Event = Schema.Union(events)
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type Event = typeof Event.Type
 
@@ -59,6 +62,7 @@ export type Event = typeof Event.Type
  * An event name, e.g. `"bd.call"`.
  *
  * @since 0.1.0
+ * @category models
  */
 export type EventName = Event["_tag"]
 
@@ -66,6 +70,7 @@ export type EventName = Event["_tag"]
  * The OTLP attribute type a field is exported as.
  *
  * @since 0.1.0
+ * @category models
  */
 export type AttributeType = "string" | "int" | "double" | "boolean"
 
@@ -73,6 +78,7 @@ export type AttributeType = "string" | "int" | "double" | "boolean"
  * One field of an event as the exporters see it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Field extends FieldSpec {
   readonly name: string
@@ -84,13 +90,14 @@ export interface Field extends FieldSpec {
  * One catalogue entry: the schema, its event annotation and its fields.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Entry {
   readonly schema: (typeof events)[number]
   readonly spec: EventSpec
   readonly fields: ReadonlyArray<Field>
   /** The field holding `ok`/`error`, when the event has one. */
-  readonly outcome: string | undefined
+  readonly statusField: string | undefined
 }
 
 const isInt = (ast: SchemaAST.AST) =>
@@ -120,7 +127,7 @@ const entry = (schema: (typeof events)[number]): Entry => {
     schema,
     spec: eventSpec(schema)!,
     fields,
-    outcome: fields.find((f) => f.outcome)?.name
+    statusField: fields.find((f) => f.status)?.name
   }
 }
 
@@ -128,6 +135,7 @@ const entry = (schema: (typeof events)[number]): Entry => {
  * Every entry, in catalogue order.
  *
  * @since 0.1.0
+ * @category catalogue
  */
 export const entries: ReadonlyArray<Entry> = events.map(entry)
 
@@ -135,6 +143,7 @@ export const entries: ReadonlyArray<Entry> = events.map(entry)
  * Entries by event name.
  *
  * @since 0.1.0
+ * @category catalogue
  */
 export const byName: ReadonlyMap<string, Entry> = new Map(entries.map((e) => [e.spec.name, e]))
 
@@ -143,6 +152,7 @@ export const byName: ReadonlyMap<string, Entry> = new Map(entries.map((e) => [e.
  * correlation labels first).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Metric extends MetricSpec {
   readonly event: string
@@ -158,16 +168,17 @@ export interface Metric extends MetricSpec {
  * Every metric the catalogue derives.
  *
  * @since 0.1.0
+ * @category catalogue
  */
 export const metrics: ReadonlyArray<Metric> = entries.flatMap((e) =>
   e.spec.metrics.map((m) => ({
     ...m,
     event: e.spec.name,
     emitter: e.spec.emitter,
-    labelKeys: [...GtContext.metricKeys, ...m.labels],
+    labelKeys: [...Correlation.metricKeys, ...m.labels],
     valueType: m.value === undefined || e.fields.find((f) => f.name === m.value)?.type === "int" ? "int" : "double",
     labelMaxValues: [
-      ...GtContext.metricKeys.map(() => undefined),
+      ...Correlation.metricKeys.map(() => undefined),
       ...m.labels.map((l) => e.fields.find((f) => f.name === l)?.maxValues)
     ]
   }))
@@ -177,6 +188,7 @@ export const metrics: ReadonlyArray<Metric> = entries.flatMap((e) =>
  * Every log event: its name and attribute keys (fields, then the correlation labels).
  *
  * @since 0.1.0
+ * @category catalogue
  */
 export const logEvents: ReadonlyArray<{
   readonly name: string
@@ -185,5 +197,5 @@ export const logEvents: ReadonlyArray<{
 }> = entries.map((e) => ({
   name: e.spec.name,
   emitter: e.spec.emitter,
-  attributes: [...e.fields.map((f) => f.name), ...GtContext.labels.map((l) => l.key)]
+  attributes: [...e.fields.map((f) => f.name), ...Correlation.definitions.map((l) => l.key)]
 }))

@@ -1,7 +1,7 @@
 /**
- * The metrics Claude Code exports about itself (its monitoring documentation), which the
- * stack charts beside ours (SPEC §6). Not ours to define: they are listed here only because
- * names are spelled in this package and nowhere else.
+ * The metrics Claude Code exports about itself (its monitoring documentation), which the stack charts beside
+ * ours (docs/contract.md#claude-code-sessions). Not ours to define: they are listed here only because names are
+ * spelled in this package and nowhere else.
  *
  * @since 0.1.0
  */
@@ -12,6 +12,7 @@
  * never `rate`/`increase`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Metric {
   /** The instrument name as Claude Code sends it. */
@@ -26,6 +27,7 @@ export interface Metric {
  * The Claude Code metrics on the Gas Town dashboard.
  *
  * @since 0.1.0
+ * @category catalogue
  */
 export const metrics: ReadonlyArray<Metric> = [
   { name: "claude_code.session.count", unit: "short", description: "Claude Code sessions started", labels: [] },

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { type AttributeType, byName, type Event, type Metric, metrics } from "./Catalogue.ts"
-import * as GtContext from "./GtContext.ts"
+import * as Correlation from "./Correlation.ts"
 import * as Redact from "./Redact.ts"
 import * as Truncate from "./Truncate.ts"
 
@@ -13,6 +13,7 @@ import * as Truncate from "./Truncate.ts"
  * A typed OTLP attribute.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Attribute {
   readonly key: string
@@ -24,6 +25,7 @@ export interface Attribute {
  * Log severities we emit.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Severity = "INFO" | "ERROR"
 
@@ -31,6 +33,7 @@ export type Severity = "INFO" | "ERROR"
  * The OTLP `SeverityNumber` of each severity.
  *
  * @since 0.1.0
+ * @category derivation
  */
 export const severityNumber: { readonly [S in Severity]: number } = { INFO: 9, ERROR: 17 }
 
@@ -38,6 +41,7 @@ export const severityNumber: { readonly [S in Severity]: number } = { INFO: 9, E
  * The log record derived from one event.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface LogRecord {
   readonly body: string
@@ -51,6 +55,7 @@ export interface LogRecord {
  * correlation label that is not set).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface MetricUpdate {
   readonly metric: Metric
@@ -59,9 +64,10 @@ export interface MetricUpdate {
 }
 
 /**
- * Per-process export choices (SPEC §2: `GT_LOG_BD_OUTPUT`, `GT_LOG_BD_CONTENT_LIMIT`).
+ * Per-process export choices (docs/contract.md#configuration: `GT_LOG_BD_OUTPUT`, `GT_LOG_BD_CONTENT_LIMIT`).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Options {
   /** `false` leaves captured process output (fields annotated `content`) out. Default `true`. */
@@ -88,31 +94,31 @@ const cut = (value: string, maxBytes: number | undefined) =>
 const labelValue = (value: unknown, maxBytes: number | undefined): string =>
   typeof value === "string" ? cut(value, maxBytes) : String(value)
 
-const correlationValue = (context: GtContext.GtContext, key: GtContext.Key) => {
-  const value = context[key]
-  return value === undefined ? undefined : cut(value, GtContext.maxValueBytes)
+const correlationValue = (labels: Correlation.Labels, key: Correlation.Key) => {
+  const value = labels[key]
+  return value === undefined ? undefined : cut(value, Correlation.maxValueBytes)
 }
 
-// What a context contributes to every event: its metric label values and its log
-// attributes. A context is one immutable object for a whole region of work, so this is
-// computed once per context rather than per event.
-interface Correlation {
+// What a labels object contributes to every event: its metric label values and its log
+// attributes. A labels object is immutable and shared for a whole region of work, so this is
+// computed once per labels object rather than per event.
+interface CorrelationValues {
   readonly metricValues: ReadonlyArray<string | undefined>
   readonly attributes: ReadonlyArray<Attribute>
 }
 
-const correlations = new WeakMap<GtContext.GtContext, Correlation>()
+const correlations = new WeakMap<Correlation.Labels, CorrelationValues>()
 
-const correlationOf = (context: GtContext.GtContext): Correlation => {
-  let found = correlations.get(context)
+const correlationOf = (labels: Correlation.Labels): CorrelationValues => {
+  let found = correlations.get(labels)
   if (found === undefined) {
     const attributes: Array<Attribute> = []
-    for (const label of GtContext.labels) {
-      const value = correlationValue(context, label.key)
+    for (const label of Correlation.definitions) {
+      const value = correlationValue(labels, label.key)
       if (value !== undefined) attributes.push({ key: label.key, value, type: "string" })
     }
-    found = { metricValues: GtContext.metricKeys.map((key) => correlationValue(context, key)), attributes }
-    correlations.set(context, found)
+    found = { metricValues: Correlation.metricKeys.map((key) => correlationValue(labels, key)), attributes }
+    correlations.set(labels, found)
   }
   return found
 }
@@ -123,12 +129,13 @@ const noMetrics: ReadonlyArray<never> = []
  * The metric updates an event derives, for the given correlation labels.
  *
  * @since 0.1.0
+ * @category derivation
  */
-export const metricUpdates = (event: Event, context: GtContext.GtContext): ReadonlyArray<MetricUpdate> => {
+export const metricUpdates = (event: Event, labels: Correlation.Labels): ReadonlyArray<MetricUpdate> => {
   const plans = metricsByEvent.get(event._tag) ?? noMetrics
   if (plans.length === 0) return noMetrics
   const record = event as unknown as Record<string, unknown>
-  const correlation = correlationOf(context).metricValues
+  const correlation = correlationOf(labels).metricValues
   const updates: Array<MetricUpdate> = []
   for (const { limits, metric } of plans) {
     // Correlation values first, then the metric's own labels: `metric.labelKeys` order.
@@ -140,14 +147,15 @@ export const metricUpdates = (event: Event, context: GtContext.GtContext): Reado
 }
 
 /**
- * The severity of an event's log record: ERROR when its outcome is `error`.
+ * The severity of an event's log record: ERROR when its status is `error`.
  *
  * @since 0.1.0
+ * @category derivation
  */
 export const severity = (event: Event): Severity => {
   const entry = byName.get(event._tag)!
-  if (entry.outcome !== undefined) {
-    return (event as unknown as Record<string, unknown>)[entry.outcome] === "error" ? "ERROR" : "INFO"
+  if (entry.statusField !== undefined) {
+    return (event as unknown as Record<string, unknown>)[entry.statusField] === "error" ? "ERROR" : "INFO"
   }
   return entry.spec.severity ?? "INFO"
 }
@@ -157,8 +165,9 @@ export const severity = (event: Event): Severity => {
  * (truncated and redacted as annotated) then the correlation labels.
  *
  * @since 0.1.0
+ * @category derivation
  */
-export const logRecord = (event: Event, context: GtContext.GtContext, options: Options = {}): LogRecord => {
+export const logRecord = (event: Event, labels: Correlation.Labels, options: Options = {}): LogRecord => {
   const entry = byName.get(event._tag)!
   const record = event as unknown as Record<string, unknown>
   const attributes: Array<Attribute> = []
@@ -180,6 +189,6 @@ export const logRecord = (event: Event, context: GtContext.GtContext, options: O
     }
     attributes.push({ key: field.name, value: text, type: "string" })
   }
-  for (const attribute of correlationOf(context).attributes) attributes.push(attribute)
+  for (const attribute of correlationOf(labels).attributes) attributes.push(attribute)
   return { body: event._tag, severity: severity(event), attributes }
 }

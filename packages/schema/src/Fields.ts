@@ -10,11 +10,12 @@ const field = <S extends Schema.Top>(schema: S, spec: FieldSpec) =>
   schema.annotate({ "gastown-otel/field": spec } as Schema.Annotations.Bottom<S["Type"], S["~type.parameters"]>)
 
 /**
- * The outcome of an operation. It sets the log record's severity (ERROR on `error`).
+ * The status of an operation, `ok` or `error`. It sets the log record's severity (ERROR on `error`).
  *
  * @since 0.1.0
+ * @category fields
  */
-export const Outcome = field(Schema.Literals(["ok", "error"]), { outcome: true })
+export const Status = field(Schema.Literals(["ok", "error"]), { status: true })
 
 /**
  * A label value from an open set (a bd subcommand, a model name): allowed as a
@@ -22,6 +23,7 @@ export const Outcome = field(Schema.Literals(["ok", "error"]), { outcome: true }
  * cuts absurdly long ones.
  *
  * @since 0.1.0
+ * @category fields
  */
 export const OpenLabel = (maxValues: number) => field(Schema.NonEmptyString, { maxValues, truncateBytes: 128 })
 
@@ -30,6 +32,7 @@ export const OpenLabel = (maxValues: number) => field(Schema.NonEmptyString, { m
  * optionally redacted.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const Text = (spec: { readonly truncateBytes: number; readonly redact?: boolean; readonly content?: boolean }) =>
   field(Schema.String, spec)
@@ -39,6 +42,7 @@ export const Text = (spec: { readonly truncateBytes: number; readonly redact?: b
  * redacted like free text, since it comes from a command line too.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const Id = Text({ truncateBytes: 256, redact: true })
 
@@ -46,6 +50,7 @@ export const Id = Text({ truncateBytes: 256, redact: true })
  * A duration in milliseconds, fractional allowed.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const Milliseconds = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
 
@@ -53,6 +58,7 @@ export const Milliseconds = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0)
  * A non-negative whole number (lengths, counts, tokens).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const Count = Schema.Natural
 
@@ -60,5 +66,6 @@ export const Count = Schema.Natural
  * The message of a failed operation, carried as the `error` log attribute.
  *
  * @since 0.1.0
+ * @category fields
  */
 export const ErrorMessage = Schema.optionalKey(Text({ truncateBytes: 1024, redact: true }))

@@ -1,16 +1,17 @@
 /**
- * The events `gt` emits (SPEC §5): one schema each.
+ * The events `gt` emits (docs/contract.md#log-events): one schema each.
  *
  * @since 0.1.0
  */
 import { Schema } from "effect"
 import { counter, latencyBoundariesMs, make } from "./Event.ts"
-import { Count, ErrorMessage, Id, Milliseconds, OpenLabel, Outcome, Text } from "./Fields.ts"
+import { Count, ErrorMessage, Id, Milliseconds, OpenLabel, Status, Text } from "./Fields.ts"
 
 /**
  * A bd call made by gt.
  *
  * @since 0.1.0
+ * @category events
  */
 export const BdCall = make(
   "bd.call",
@@ -37,7 +38,7 @@ export const BdCall = make(
     subcommand: OpenLabel(64),
     args: Text({ truncateBytes: 1024, redact: true }),
     duration_ms: Milliseconds,
-    status: Outcome,
+    status: Status,
     stdout: Schema.optionalKey(Text({ truncateBytes: 2048, redact: true, content: true })),
     stderr: Schema.optionalKey(Text({ truncateBytes: 1024, redact: true, content: true })),
     error: ErrorMessage
@@ -48,6 +49,7 @@ export const BdCall = make(
  * A Claude session started by gt.
  *
  * @since 0.1.0
+ * @category events
  */
 export const SessionStart = make(
   "session.start",
@@ -56,13 +58,14 @@ export const SessionStart = make(
     description: "A Claude Code session started",
     metrics: [counter("gastown_session_starts_total", "{session}", "Claude session starts", ["status"])]
   },
-  { session_id: Id, role: Id, status: Outcome, error: ErrorMessage }
+  { session_id: Id, role: Id, status: Status, error: ErrorMessage }
 )
 
 /**
  * A Claude session stopped by gt.
  *
  * @since 0.1.0
+ * @category events
  */
 export const SessionStop = make(
   "session.stop",
@@ -71,13 +74,14 @@ export const SessionStop = make(
     description: "A Claude Code session stopped",
     metrics: [counter("gastown_session_stops_total", "{session}", "Claude session stops", ["status"])]
   },
-  { session_id: Id, status: Outcome, error: ErrorMessage }
+  { session_id: Id, status: Status, error: ErrorMessage }
 )
 
 /**
  * A prompt sent to an agent's pane.
  *
  * @since 0.1.0
+ * @category events
  */
 export const PromptSend = make(
   "prompt.send",
@@ -86,13 +90,14 @@ export const PromptSend = make(
     description: "A prompt sent to an agent",
     metrics: [counter("gastown_prompt_sends_total", "{prompt}", "Prompts sent to agents", ["status"])]
   },
-  { session: Id, keys_len: Count, debounce_ms: Count, status: Outcome, error: ErrorMessage }
+  { session: Id, keys_len: Count, debounce_ms: Count, status: Status, error: ErrorMessage }
 )
 
 /**
  * A read of an agent's tmux pane.
  *
  * @since 0.1.0
+ * @category events
  */
 export const PaneRead = make(
   "pane.read",
@@ -101,13 +106,14 @@ export const PaneRead = make(
     description: "A tmux pane read",
     metrics: [counter("gastown_pane_reads_total", "{read}", "tmux pane reads", [])]
   },
-  { session: Id, lines_requested: Count, content_len: Count, status: Outcome, error: ErrorMessage }
+  { session: Id, lines_requested: Count, content_len: Count, status: Status, error: ErrorMessage }
 )
 
 /**
  * A `gt prime` run.
  *
  * @since 0.1.0
+ * @category events
  */
 export const Prime = make(
   "prime",
@@ -116,13 +122,14 @@ export const Prime = make(
     description: "A `gt prime` run",
     metrics: [counter("gastown_prime_total", "{run}", "`gt prime` runs, by hook mode", ["status", "hook_mode"])]
   },
-  { role: Id, hook_mode: Schema.Boolean, status: Outcome, error: ErrorMessage }
+  { role: Id, hook_mode: Schema.Boolean, status: Status, error: ErrorMessage }
 )
 
 /**
  * An agent's state transition.
  *
  * @since 0.1.0
+ * @category events
  */
 export const AgentStateChange = make(
   "agent.state_change",
@@ -136,13 +143,14 @@ export const AgentStateChange = make(
       ])
     ]
   },
-  { agent_id: Id, new_state: OpenLabel(32), has_hook_bead: Schema.Boolean, status: Outcome, error: ErrorMessage }
+  { agent_id: Id, new_state: OpenLabel(32), has_hook_bead: Schema.Boolean, status: Status, error: ErrorMessage }
 )
 
 /**
  * A polecat started.
  *
  * @since 0.1.0
+ * @category events
  */
 export const PolecatSpawn = make(
   "polecat.spawn",
@@ -151,13 +159,14 @@ export const PolecatSpawn = make(
     description: "A polecat started",
     metrics: [counter("gastown_polecat_spawns_total", "{polecat}", "Polecat starts", ["status"])]
   },
-  { name: Id, status: Outcome, error: ErrorMessage }
+  { name: Id, status: Status, error: ErrorMessage }
 )
 
 /**
  * A polecat removed.
  *
  * @since 0.1.0
+ * @category events
  */
 export const PolecatRemove = make(
   "polecat.remove",
@@ -166,13 +175,14 @@ export const PolecatRemove = make(
     description: "A polecat removed",
     metrics: [counter("gastown_polecat_removes_total", "{polecat}", "Polecat removals", ["status"])]
   },
-  { name: Id, status: Outcome, error: ErrorMessage }
+  { name: Id, status: Status, error: ErrorMessage }
 )
 
 /**
  * A `gt sling` dispatch of a bead to a target.
  *
  * @since 0.1.0
+ * @category events
  */
 export const Sling = make(
   "sling",
@@ -181,13 +191,14 @@ export const Sling = make(
     description: "A `gt sling` dispatch",
     metrics: [counter("gastown_sling_dispatches_total", "{dispatch}", "`gt sling` dispatches", ["status"])]
   },
-  { bead: Id, target: Id, status: Outcome, error: ErrorMessage }
+  { bead: Id, target: Id, status: Status, error: ErrorMessage }
 )
 
 /**
  * A mail operation through bd.
  *
  * @since 0.1.0
+ * @category events
  */
 export const Mail = make(
   "mail",
@@ -201,13 +212,14 @@ export const Mail = make(
       ])
     ]
   },
-  { operation: OpenLabel(16), status: Outcome, error: ErrorMessage }
+  { operation: OpenLabel(16), status: Status, error: ErrorMessage }
 )
 
 /**
  * A `gt nudge` of a target.
  *
  * @since 0.1.0
+ * @category events
  */
 export const Nudge = make(
   "nudge",
@@ -216,13 +228,14 @@ export const Nudge = make(
     description: "A `gt nudge`",
     metrics: [counter("gastown_nudge_total", "{nudge}", "`gt nudge` calls", ["status"])]
   },
-  { target: Id, status: Outcome, error: ErrorMessage }
+  { target: Id, status: Status, error: ErrorMessage }
 )
 
 /**
  * How a `gt done` ended the work.
  *
  * @since 0.1.0
+ * @category events
  */
 export const ExitType = Schema.Literals(["COMPLETED", "ESCALATED", "DEFERRED"])
 
@@ -230,6 +243,7 @@ export const ExitType = Schema.Literals(["COMPLETED", "ESCALATED", "DEFERRED"])
  * A `gt done`.
  *
  * @since 0.1.0
+ * @category events
  */
 export const Done = make(
   "done",
@@ -238,13 +252,14 @@ export const Done = make(
     description: "A `gt done`",
     metrics: [counter("gastown_done_total", "{run}", "`gt done` runs, by exit type", ["exit_type", "status"])]
   },
-  { exit_type: ExitType, status: Outcome, error: ErrorMessage }
+  { exit_type: ExitType, status: Status, error: ErrorMessage }
 )
 
 /**
  * An agent restarted by the daemon.
  *
  * @since 0.1.0
+ * @category events
  */
 export const DaemonRestart = make(
   "daemon.restart",
@@ -264,6 +279,7 @@ export const DaemonRestart = make(
  * A formula instantiated on a bead.
  *
  * @since 0.1.0
+ * @category events
  */
 export const FormulaInstantiate = make(
   "formula.instantiate",
@@ -277,13 +293,14 @@ export const FormulaInstantiate = make(
       ])
     ]
   },
-  { formula_name: OpenLabel(64), bead_id: Id, status: Outcome, error: ErrorMessage }
+  { formula_name: OpenLabel(64), bead_id: Id, status: Status, error: ErrorMessage }
 )
 
 /**
  * An automatic convoy created for a bead.
  *
  * @since 0.1.0
+ * @category events
  */
 export const ConvoyCreate = make(
   "convoy.create",
@@ -292,5 +309,5 @@ export const ConvoyCreate = make(
     description: "An auto-convoy creation",
     metrics: [counter("gastown_convoy_creates_total", "{convoy}", "Auto-convoy creations", ["status"])]
   },
-  { bead_id: Id, status: Outcome, error: ErrorMessage }
+  { bead_id: Id, status: Status, error: ErrorMessage }
 )

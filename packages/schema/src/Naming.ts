@@ -13,6 +13,7 @@ import type { MetricSpec } from "./Annotations.ts"
  * The VictoriaMetrics flags the stack runs with; the compose file is generated from these.
  *
  * @since 0.1.0
+ * @category naming
  */
 export const victoriaMetricsFlags: ReadonlyArray<string> = ["-usePromCompatibleNaming"]
 
@@ -20,6 +21,7 @@ export const victoriaMetricsFlags: ReadonlyArray<string> = ["-usePromCompatibleN
  * A metric or label name as VictoriaMetrics stores it under {@link victoriaMetricsFlags}.
  *
  * @since 0.1.0
+ * @category naming
  */
 export const promCompatible = (name: string): string => name.replace(/[^a-zA-Z0-9_:]/g, "_")
 
@@ -28,6 +30,7 @@ export const promCompatible = (name: string): string => name.replace(/[^a-zA-Z0-
  * `_bucket`/`_sum`/`_count` for a histogram.
  *
  * @since 0.1.0
+ * @category naming
  */
 export const series = (metric: MetricSpec): ReadonlyArray<string> => {
   const name = promCompatible(metric.name)

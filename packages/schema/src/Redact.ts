@@ -8,6 +8,7 @@
  * What replaces a secret.
  *
  * @since 0.1.0
+ * @category text
  */
 export const mask = "[REDACTED]"
 
@@ -64,6 +65,7 @@ function escape(text: string): string {
  * limit is still recognised whole and nothing beyond it costs time.
  *
  * @since 0.1.0
+ * @category text
  */
 export const window = (text: string, limitBytes: number): string =>
   // One UTF-16 unit is at least one UTF-8 byte: `limitBytes` units hold the kept prefix.
@@ -76,6 +78,7 @@ const windowMargin = 256
  * `deploy.token`, `DB_PASSWORD`.
  *
  * @since 0.1.0
+ * @category text
  */
 export const isSecretName = (name: string): boolean => secretName.test(name)
 
@@ -88,6 +91,7 @@ const secretName = new RegExp(String.raw`(?:^|[._-])${secretKey}$`, "i")
  * ({@link window}).
  *
  * @since 0.1.0
+ * @category text
  */
 export const secrets = (text: string): string => {
   if (!screen.test(text)) return text

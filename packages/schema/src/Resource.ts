@@ -1,5 +1,5 @@
 /**
- * The OTLP resource attribute keys and service names (SPEC §3).
+ * The OTLP resource attribute keys and service names (docs/contract.md#resource-and-correlation-labels).
  *
  * @since 0.1.0
  */
@@ -9,6 +9,7 @@ import type { Emitter } from "./Annotations.ts"
  * Resource attribute keys we set.
  *
  * @since 0.1.0
+ * @category resource
  */
 export const keys = {
   serviceName: "service.name",
@@ -20,6 +21,7 @@ export const keys = {
  * `service.name` per program; a long-running gt process reports as `gastown-daemon`.
  *
  * @since 0.1.0
+ * @category resource
  */
 export const serviceNames: { readonly [E in Exclude<Emitter, "telemetry">]: string } & { readonly daemon: string } = {
   gt: "gastown",

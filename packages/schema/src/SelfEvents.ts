@@ -11,6 +11,7 @@ import { Count } from "./Fields.ts"
  * Why telemetry was dropped or changed on its way out.
  *
  * @since 0.1.0
+ * @category events
  */
 export const DropReason = Schema.Literals([
   "invalid_event",
@@ -24,6 +25,7 @@ export const DropReason = Schema.Literals([
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type DropReason = typeof DropReason.Type
 
@@ -32,6 +34,7 @@ export type DropReason = typeof DropReason.Type
  * `other`) since the last export, by reason.
  *
  * @since 0.1.0
+ * @category events
  */
 export const TelemetryDropped = make(
   "telemetry.dropped",

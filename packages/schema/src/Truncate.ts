@@ -8,13 +8,15 @@
  * Appended to text that was cut.
  *
  * @since 0.1.0
+ * @category text
  */
 export const marker = "…"
 
 /**
- * The outcome of {@link utf8}.
+ * What {@link utf8} returns.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Truncated {
   readonly text: string
@@ -27,6 +29,7 @@ export interface Truncated {
  * U+FFFD first, so the result always encodes to valid UTF-8.
  *
  * @since 0.1.0
+ * @category text
  */
 export const utf8 = (input: string, maxBytes: number): Truncated => {
   const text = input.isWellFormed() ? input : input.toWellFormed()

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Catalogue, GtContext } from "@gastown-otel/schema"
+import { Catalogue, Correlation } from "@gastown-otel/schema"
 import { Arbitrary, Effect, Exit, Schema, SchemaAST } from "effect"
 
 const sampleOf = (schema: Schema.Top) =>
@@ -26,7 +26,7 @@ const members = (event: string, name: string) =>
   literalMembers((Catalogue.byName.get(event)!.schema.fields as Schema.Struct.Fields)[name]!.ast)
 
 describe("event schemas", () => {
-  it("cover SPEC §5: 16 gt events and 7 bd events, plus the library's own", () => {
+  it("cover the contract's events: 16 gt events and 7 bd events, plus the library's own", () => {
     assert.deepStrictEqual(byEmitter("telemetry"), ["telemetry.dropped"])
     assert.deepStrictEqual(byEmitter("gt"), [
       "bd.call",
@@ -84,7 +84,7 @@ describe("event schemas", () => {
     })
   }
 
-  it("keep SPEC §5's field types: ints as ints, booleans as booleans, status and exit_type as literals", () => {
+  it("keep the contract's field types: ints as ints, booleans as booleans, status and exit_type as literals", () => {
     assert.strictEqual(field("prompt.send", "keys_len").type, "int")
     assert.strictEqual(field("pane.read", "content_len").type, "int")
     assert.strictEqual(field("prime", "hook_mode").type, "boolean")
@@ -137,7 +137,7 @@ describe("catalogue policy", () => {
         const bounded = field!.type === "boolean" || literalMembers(ast) !== undefined || field!.maxValues !== undefined
         assert.isTrue(bounded, `${m.name}: label ${label} is unbounded`)
       }
-      assert.deepStrictEqual(m.labelKeys.slice(0, GtContext.metricKeys.length), [...GtContext.metricKeys])
+      assert.deepStrictEqual(m.labelKeys.slice(0, Correlation.metricKeys.length), [...Correlation.metricKeys])
     }
   })
 
@@ -161,7 +161,7 @@ describe("catalogue policy", () => {
   it("free text fields are truncated; output and arguments are redacted", () => {
     for (const e of Catalogue.entries) {
       for (const f of e.fields) {
-        if (f.type === "string" && f.maxValues === undefined && !f.outcome) {
+        if (f.type === "string" && f.maxValues === undefined && !f.status) {
           const ast = (e.schema.fields as Schema.Struct.Fields)[f.name]!.ast
           if (literalMembers(ast) === undefined) assert.isDefined(f.truncateBytes, `${e.spec.name}.${f.name}`)
         }

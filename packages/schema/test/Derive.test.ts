@@ -68,7 +68,7 @@ describe("Derive", () => {
     assert.isUndefined(attrs["gt.agent"])
   })
 
-  it("INFO when ok; severity from the annotation where no outcome field exists", () => {
+  it("INFO when ok; severity from the annotation where no status field exists", () => {
     assert.strictEqual(Derive.severity({ ...bdCall, status: "ok" }), "INFO")
     assert.strictEqual(
       Derive.severity({ _tag: "bd.storage.error", db_operation: "create", error_kind: "locked", error: "x" }),

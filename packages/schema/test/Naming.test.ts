@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Catalogue, GtContext, Naming } from "@gastown-otel/schema"
+import { Catalogue, Correlation, Naming } from "@gastown-otel/schema"
 import { parseFlags, storedLabelName, storedMetricName } from "./support/VictoriaMetricsNaming.ts"
 
-// SPEC §4, literally: the names users' dashboards and queries depend on.
+// docs/contract.md#metrics, literally: the names users' dashboards and queries depend on.
 const expected = [
   "gastown_bd_calls_total",
   "gastown_bd_duration_ms",
@@ -33,13 +33,13 @@ const expected = [
 ]
 
 const stackFlags = parseFlags(Naming.victoriaMetricsFlags)
-// SPEC §4's metrics; the library's own (gastown_telemetry_dropped_total) come on top.
+// The contract's metrics (docs/contract.md#metrics); the library's own (gastown_telemetry_dropped_total) come on top.
 const specMetrics = Catalogue.metrics.filter((m) => m.emitter !== "telemetry")
 const stored = (flags: typeof stackFlags) =>
   specMetrics.map((m) => storedMetricName({ name: m.name, unit: m.unit, type: m.kind }, flags))
 
 describe("metric names as VictoriaMetrics stores them", () => {
-  it("are SPEC §4's 26 names, one by one, under the stack's flags", () => {
+  it("are the contract's 26 names, one by one, under the stack's flags", () => {
     assert.strictEqual(specMetrics.length, expected.length)
     assert.deepStrictEqual(stored(stackFlags), expected)
   })
@@ -80,7 +80,7 @@ describe("metric names as VictoriaMetrics stores them", () => {
 
   it("store the gt.* labels as gt_role, gt_rig, gt_actor, gt_agent", () => {
     assert.deepStrictEqual(
-      GtContext.metricKeys.map((k) => storedLabelName(k, stackFlags)),
+      Correlation.metricKeys.map((k) => storedLabelName(k, stackFlags)),
       ["gt_role", "gt_rig", "gt_actor", "gt_agent"]
     )
   })

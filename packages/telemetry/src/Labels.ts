@@ -5,15 +5,16 @@
  *
  * @since 0.1.0
  */
-import type { GtContext } from "@gastown-otel/schema"
-import { Context, Effect, Layer } from "effect"
+import type { Correlation } from "@gastown-otel/schema"
+import { Context, Effect, Function, Layer } from "effect"
 
 /**
  * The labels of the current fiber; empty unless a layer or {@link withLabels} set them.
  *
  * @since 0.1.0
+ * @category references
  */
-export const CurrentLabels = Context.Reference<GtContext.GtContext>("@gastown-otel/telemetry/CurrentLabels", {
+export const Current = Context.Reference<Correlation.Labels>("@gastown-otel/telemetry/Labels/Current", {
   defaultValue: () => ({})
 })
 
@@ -22,41 +23,57 @@ export const CurrentLabels = Context.Reference<GtContext.GtContext>("@gastown-ot
  * key wins. Fibers forked inside inherit them.
  *
  * @since 0.1.0
+ * @category combinators
  * @example
  * ```ts
  * program.pipe(Labels.withLabels({ "gt.rig": "mol", "gt.agent": "jana" }))
  * ```
  */
 export const withLabels: {
-  (labels: GtContext.GtContext): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-  <A, E, R>(effect: Effect.Effect<A, E, R>, labels: GtContext.GtContext): Effect.Effect<A, E, R>
-} = ((...args: Array<unknown>) => {
-  if (args.length === 1) return (effect: Effect.Effect<unknown>) => narrow(effect, args[0] as GtContext.GtContext)
-  return narrow(args[0] as Effect.Effect<unknown>, args[1] as GtContext.GtContext)
-}) as never
-
-const narrow = <A, E, R>(effect: Effect.Effect<A, E, R>, labels: GtContext.GtContext) =>
-  Effect.withFiber((fiber) =>
-    Effect.provideService(effect, CurrentLabels, { ...fiber.getRef(CurrentLabels), ...labels })
-  )
+  (labels: Correlation.Labels): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, labels: Correlation.Labels): Effect.Effect<A, E, R>
+} = Function.dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, labels: Correlation.Labels): Effect.Effect<A, E, R> =>
+  Effect.withFiber((fiber) => Effect.provideService(self, Current, { ...fiber.getRef(Current), ...labels }))
+)
 
 /**
- * A span whose attributes are the current labels (plus `attributes`), so traces can be
- * filtered by rig, role or agent like metrics and logs.
+ * Options of {@link withSpan}.
  *
  * @since 0.1.0
+ * @category models
  */
-export const withSpan =
-  (name: string, options?: { readonly attributes?: Record<string, unknown> | undefined }) =>
-  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+export interface SpanOptions {
+  /** Attributes beside the labels. */
+  readonly attributes?: Record<string, unknown> | undefined
+}
+
+/**
+ * Runs `effect` in a span whose attributes are the current labels (plus `attributes`), so
+ * traces can be filtered by rig, role or agent like metrics and logs.
+ *
+ * @since 0.1.0
+ * @category combinators
+ * @example
+ * ```ts
+ * work.pipe(Labels.withSpan("gt sling"))
+ * ```
+ */
+export const withSpan: {
+  (name: string, options?: SpanOptions): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, name: string, options?: SpanOptions): Effect.Effect<A, E, R>
+} = Function.dual(
+  (args) => Effect.isEffect(args[0]),
+  <A, E, R>(self: Effect.Effect<A, E, R>, name: string, options?: SpanOptions): Effect.Effect<A, E, R> =>
     Effect.withFiber((fiber) =>
-      Effect.withSpan(effect, name, { attributes: { ...fiber.getRef(CurrentLabels), ...options?.attributes } })
+      Effect.withSpan(self, name, { attributes: { ...fiber.getRef(Current), ...options?.attributes } })
     )
+)
 
 /**
  * Sets the labels for everything run with this layer (no-op for `undefined`).
  *
  * @since 0.1.0
+ * @category layers
  */
-export const layer = (labels: GtContext.GtContext | undefined): Layer.Layer<never> =>
-  labels === undefined ? Layer.empty : Layer.succeed(CurrentLabels, labels)
+export const layer = (labels: Correlation.Labels | undefined): Layer.Layer<never> =>
+  labels === undefined ? Layer.empty : Layer.succeed(Current, labels)

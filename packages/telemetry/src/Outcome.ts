@@ -13,6 +13,7 @@ import { emit, type Telemetry } from "./Telemetry.ts"
  * An outcome as the catalogue's outcome fields spell it.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Outcome = { readonly status: "ok" } | { readonly status: "error"; readonly error: string }
 
@@ -20,6 +21,7 @@ export type Outcome = { readonly status: "ok" } | { readonly status: "error"; re
  * An outcome with the time the operation took.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Measured = Outcome & { readonly duration_ms: number }
 
@@ -27,6 +29,7 @@ export type Measured = Outcome & { readonly duration_ms: number }
  * The message of a failure: the error's own, or "interrupted".
  *
  * @since 0.1.0
+ * @category reporting
  */
 export const message = <E>(cause: Cause.Cause<E>): string => {
   if (Cause.hasInterruptsOnly(cause)) return "interrupted"
@@ -38,6 +41,7 @@ export const message = <E>(cause: Cause.Cause<E>): string => {
  * The outcome of an exit.
  *
  * @since 0.1.0
+ * @category reporting
  */
 export const fromExit = <A, E>(exit: Exit.Exit<A, E>): Outcome =>
   Exit.isSuccess(exit) ? { status: "ok" } : { status: "error", error: message(exit.cause) }
@@ -48,6 +52,7 @@ export const fromExit = <A, E>(exit: Exit.Exit<A, E>): Outcome =>
  * reported. The result of `self` is unchanged.
  *
  * @since 0.1.0
+ * @category reporting
  * @example
  * ```ts
  * work.pipe(Outcome.measured((outcome) => Telemetry.emit({ _tag: "bd.command", command: "list", ...outcome })))
@@ -69,6 +74,7 @@ export const measured =
  * it succeeded; the effect's result is unchanged.
  *
  * @since 0.1.0
+ * @category reporting
  * @example
  * ```ts
  * work.pipe(Outcome.reported((outcome) => ({ _tag: "nudge", target, ...outcome })))

@@ -9,6 +9,7 @@
  * Parsed entries, in order of first appearance, keys unique.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Entries = Array<[string, string]>
 
@@ -25,6 +26,7 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true })
  * valid UTF-8 decode to U+FFFD.
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const decode = (text: string): string => {
   if (!text.includes("%")) return text
@@ -67,6 +69,7 @@ const hex = (byte: number): string => "%" + byte.toString(16).toUpperCase().padS
  * surrogate has no UTF-8 form and is sent as U+FFFD, as every UTF-8 encoder does.
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const encode = (text: string): string => {
   let out = ""
@@ -84,6 +87,7 @@ export const encode = (text: string): string => {
  * last value (at the position of its first appearance). Never fails.
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const parse = (text: string): Entries => {
   const out = new Map<string, string>()
@@ -104,17 +108,18 @@ export const parse = (text: string): Entries => {
  * (keys non-empty and unique).
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const build = (entries: Iterable<readonly [string, string]>): string =>
   Array.from(entries, ([key, value]) => `${encode(key)}=${encode(value)}`).join(",")
 
 /**
- * Merges `labels` into an existing `OTEL_RESOURCE_ATTRIBUTES` value: attributes already
- * there are kept, and a key present in both takes the value from `labels`, because they
- * are the caller's current context (the innermost labels win, SPEC §3). The result is
- * re-encoded.
+ * Merges `labels` into an existing `OTEL_RESOURCE_ATTRIBUTES` value: attributes already there are kept, and a
+ * key present in both takes the value from `labels`, because they are the caller's current context (the
+ * innermost labels win, docs/contract.md#resource-and-correlation-labels). The result is re-encoded.
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const merge = (existing: string | undefined, labels: Readonly<Record<string, string>>): string => {
   const entries = new Map(existing === undefined ? [] : parse(existing))

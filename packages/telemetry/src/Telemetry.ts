@@ -4,22 +4,23 @@
  *
  * @since 0.1.0
  */
-import { type Catalogue, type Derive, type GtContext, Resource } from "@gastown-otel/schema"
-import { Console, Context, type Duration, Effect, Layer } from "effect"
+import { type Catalogue, type Derive, type Correlation, Resource } from "@gastown-otel/schema"
+import { Console, Context, type Duration, Effect, Layer, type Scope } from "effect"
 import { hostname } from "node:os"
 import * as TelemetryConfig from "./TelemetryConfig.ts"
 import * as Labels from "./Labels.ts"
-import { nowUnixNano } from "./internal/Clock.ts"
-import { makeEmit } from "./internal/Core.ts"
+import * as UnixNanos from "./internal/UnixNanos.ts"
+import * as Emit from "./internal/Emit.ts"
 import * as Limits from "./internal/Limits.ts"
-import { pointsFrom, type Total } from "./internal/Cumulative.ts"
-import type { LogRecord, MetricData } from "./internal/otlp/Model.ts"
+import * as Totals from "./internal/Totals.ts"
+import type { LogRecordData, MetricData } from "./OtlpData.ts"
 import * as Recorder from "./internal/Recorder.ts"
 
 /**
  * What the service offers.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Shape {
   /** Records one event. Never fails: an invalid event is counted and dropped (a defect in strict mode). */
@@ -32,6 +33,7 @@ export interface Shape {
  * The service key.
  *
  * @since 0.1.0
+ * @category services
  */
 export class Telemetry extends Context.Service<Telemetry, Shape>()("@gastown-otel/telemetry/Telemetry") {}
 
@@ -39,6 +41,7 @@ export class Telemetry extends Context.Service<Telemetry, Shape>()("@gastown-ote
  * Records one event with the current service.
  *
  * @since 0.1.0
+ * @category accessors
  * @example
  * ```ts
  * yield* Telemetry.emit({ _tag: "sling", bead: "gt-42", target: "mol/polecats/jana", status: "ok" })
@@ -51,6 +54,7 @@ export const emit = (event: Catalogue.Event): Effect.Effect<void, never, Telemet
  * Exports everything recorded so far.
  *
  * @since 0.1.0
+ * @category accessors
  */
 export const flush: Effect.Effect<void, never, Telemetry> = Telemetry.use((t) => t.flush)
 
@@ -58,6 +62,7 @@ export const flush: Effect.Effect<void, never, Telemetry> = Telemetry.use((t) =>
  * Options of the live exporter.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Options {
   readonly metricsUrl: string
@@ -67,7 +72,7 @@ export interface Options {
   /** Resource attributes: service.name, service.version, host.name and the user's own. */
   readonly resource: Readonly<Record<string, string>>
   /** Correlation labels set once for everything the process records. */
-  readonly labels?: GtContext.GtContext | undefined
+  readonly labels?: Correlation.Labels | undefined
   readonly headers?:
     | {
         readonly metrics?: Readonly<Record<string, string>>
@@ -93,24 +98,45 @@ export interface Options {
   readonly exportInterval?: Duration.Input | undefined
 }
 
+// Loaded on first use: a process with telemetry off never imports the exporter (nor node:http).
+const exporter = Effect.promise(() => import("./internal/Exporter.ts"))
+
 /**
- * The live layer: OTLP/HTTP protobuf to VictoriaMetrics and VictoriaLogs, flushed when
- * the layer's scope closes (normal exit, failure, interruption by SIGINT/SIGTERM under
- * `NodeRuntime.runMain`), within `shutdownTimeout`.
+ * The live service as a scoped effect: records in memory, exports OTLP/HTTP protobuf to
+ * VictoriaMetrics and VictoriaLogs on an interval (when `exportInterval` is set) and when
+ * the scope closes, within `shutdownTimeout`; what is not sent waits in the spool.
  *
  * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<Shape, never, Scope.Scope> =>
+  Effect.flatMap(exporter, (live) => live.make(options))
+
+/**
+ * The live layer: {@link make} as the `Telemetry` service, the labels of `options`, and
+ * spans through Effect's OTLP tracer when a traces URL is set. It flushes when the layer's
+ * scope closes (normal exit, failure, interruption by SIGINT/SIGTERM under
+ * `NodeRuntime.runMain`).
+ *
+ * The type needs nothing although the exporter uses `node:http`, `node:fs` and signal
+ * handlers directly: this package runs on Node only (see `engines`), and the exporter works on
+ * the host's exit path, where it must load fast and stay within a fixed budget, so it does
+ * not go through platform services a caller would have to provide.
+ *
+ * @since 0.1.0
+ * @category layers
  */
 export const layer = (options: Options): Layer.Layer<Telemetry> =>
-  Layer.unwrap(
-    Effect.promise(() => import("./internal/Live.ts")).pipe(
-      Effect.map((live) => live.layer(options).pipe(Layer.provideMerge(Labels.layer(options.labels))))
-    )
-  )
+  Layer.mergeAll(
+    Layer.effect(Telemetry, make(options)),
+    Layer.unwrap(Effect.map(exporter, (live) => live.tracerLayer(options)))
+  ).pipe(Layer.provideMerge(Labels.layer(options.labels)))
 
 /**
  * Telemetry off: every call is a no-op and nothing is loaded or opened.
  *
  * @since 0.1.0
+ * @category layers
  */
 export const layerNoop: Layer.Layer<Telemetry> = Layer.succeed(Telemetry, {
   emit: () => Effect.void,
@@ -122,11 +148,12 @@ export const layerNoop: Layer.Layer<Telemetry> = Layer.succeed(Telemetry, {
  * and log records they derived, as the live layer would export them.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Recorded {
   readonly events: ReadonlyArray<Catalogue.Event>
   readonly metrics: ReadonlyArray<MetricData>
-  readonly logs: ReadonlyArray<LogRecord>
+  readonly logs: ReadonlyArray<LogRecordData>
   readonly dropped: ReadonlyMap<Recorder.DropReason, number>
 }
 
@@ -134,6 +161,7 @@ export interface Recorded {
  * Access to what {@link layerMemory} recorded.
  *
  * @since 0.1.0
+ * @category services
  */
 export class TelemetryMemory extends Context.Service<TelemetryMemory, { readonly recorded: Effect.Effect<Recorded> }>()(
   "@gastown-otel/telemetry/TelemetryMemory"
@@ -144,24 +172,25 @@ export class TelemetryMemory extends Context.Service<TelemetryMemory, { readonly
  * Strict by default: an invalid event is a defect.
  *
  * @since 0.1.0
+ * @category layers
  */
 export const layerMemory = (options?: {
-  readonly labels?: GtContext.GtContext | undefined
+  readonly labels?: Correlation.Labels | undefined
   readonly derive?: Derive.Options | undefined
   readonly strict?: boolean | undefined
 }): Layer.Layer<Telemetry | TelemetryMemory> =>
   Layer.effectContext(
     Effect.sync(() => {
       const recorder = Recorder.make({ derive: options?.derive })
-      const totals = new Map<string, Total>()
-      const start = nowUnixNano()
+      const totals = new Map<string, Totals.SeriesTotal>()
+      const start = UnixNanos.now()
       const events: Array<Catalogue.Event> = []
-      const logs: Array<LogRecord> = []
+      const logs: Array<LogRecordData> = []
       const metrics = new Map<string, MetricData>()
       const collect = Effect.sync(() => {
         const drained = recorder.drain()
         logs.push(...drained.logs)
-        for (const m of pointsFrom(totals, drained.series, start, nowUnixNano())) {
+        for (const m of Totals.pointsFrom(totals, drained.series, start, UnixNanos.now())) {
           const previous = metrics.get(m.name)
           // Keep the newest point of every series, as a backend would show it.
           const points = new Map<string, unknown>()
@@ -170,7 +199,7 @@ export const layerMemory = (options?: {
         }
       })
       const telemetry: Shape = {
-        emit: makeEmit(recorder, { strict: options?.strict ?? true, onEvent: (e) => events.push(e) }),
+        emit: Emit.make(recorder, { strict: options?.strict ?? true, onEvent: (e) => events.push(e) }),
         flush: collect
       }
       return Context.make(Telemetry, telemetry).pipe(
@@ -190,9 +219,10 @@ export const layerMemory = (options?: {
 
 /**
  * The configuration {@link layerConfig} read, for code that passes telemetry on to
- * child processes (`ChildEnv.forBd`, `ChildEnv.forClaude`). Off unless a layer set it.
+ * child processes (`ChildEnvironment.bdVariables`, `ChildEnvironment.claudeVariables`). Off unless a layer set it.
  *
  * @since 0.1.0
+ * @category references
  */
 export const ActiveConfig = Context.Reference<TelemetryConfig.TelemetryConfig>("@gastown-otel/telemetry/ActiveConfig", {
   defaultValue: () => ({ _tag: "Off", reason: "not-configured" })
@@ -202,6 +232,7 @@ export const ActiveConfig = Context.Reference<TelemetryConfig.TelemetryConfig>("
  * Options of {@link layerConfig} that the environment does not give.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ConfigOptions {
   /** The host program's version, sent as `service.version`. */
@@ -214,6 +245,7 @@ export interface ConfigOptions {
  * Options of the live layer from a configuration that turned telemetry on.
  *
  * @since 0.1.0
+ * @category accessors
  */
 export const optionsFromConfig = (config: TelemetryConfig.On, options: ConfigOptions): Options => {
   const attributes = Limits.resource(config.resourceAttributes).kept
@@ -232,7 +264,7 @@ export const optionsFromConfig = (config: TelemetryConfig.On, options: ConfigOpt
       [Resource.keys.serviceVersion]: options.version,
       [Resource.keys.hostName]: hostname()
     },
-    labels: config.context,
+    labels: config.labels,
     derive: { includeContent: config.bdOutput, contentLimitBytes: config.bdContentLimit },
     strict: config.strict,
     timeout: config.timeoutMs,
@@ -243,11 +275,12 @@ export const optionsFromConfig = (config: TelemetryConfig.On, options: ConfigOpt
 }
 
 /**
- * Reads SPEC §2 from the environment through `Config` and picks the live layer, or the
- * no-op layer when telemetry is off (no URL set, `OTEL_SDK_DISABLED=true`, or an invalid
+ * Reads the configuration (docs/contract.md#configuration) from the environment through `Config` and picks the
+ * live layer, or the no-op layer when telemetry is off (no URL set, `OTEL_SDK_DISABLED=true`, or an invalid
  * value, which is printed once on stderr). The correlation labels are set either way.
  *
  * @since 0.1.0
+ * @category layers
  */
 export const layerConfig = (program: TelemetryConfig.Program, options: ConfigOptions): Layer.Layer<Telemetry> =>
   Layer.unwrap(
@@ -266,7 +299,7 @@ export const layerConfig = (program: TelemetryConfig.Program, options: ConfigOpt
       }
       // Reading the labels cannot really fail (any string is a value); if it ever did, the
       // program runs unlabelled rather than not at all.
-      const labels = yield* TelemetryConfig.context(program).pipe(Effect.orElseSucceed(() => ({})))
+      const labels = yield* TelemetryConfig.labels(program).pipe(Effect.orElseSucceed(() => ({})))
       return Layer.mergeAll(layerNoop, Labels.layer(labels), active)
     })
   )

@@ -1,10 +1,11 @@
 /**
- * The telemetry configuration of gt or bd (SPEC §2, §3), read through `Config` from the
- * current `ConfigProvider` (the process environment unless a test provides another).
+ * The telemetry configuration of gt or bd (docs/contract.md#configuration and
+ * #resource-and-correlation-labels), read through `Config` from the current `ConfigProvider` (the process
+ * environment unless a test provides another).
  *
  * @since 0.1.0
  */
-import { GtContext, Resource } from "@gastown-otel/schema"
+import { Correlation, Resource } from "@gastown-otel/schema"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Config, Console, Effect, Option, Schema } from "effect"
@@ -14,6 +15,7 @@ import * as ResourceAttributes from "./ResourceAttributes.ts"
  * The program whose configuration is read: its variables start with `GT_` or `BD_`.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Program = "gt" | "bd"
 
@@ -22,6 +24,7 @@ export type Program = "gt" | "bd"
  * and the value, e.g. `GT_OTEL_METRICS_URL: "not a url" is not an http(s) URL`.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class TelemetryConfigError extends Schema.TaggedError<TelemetryConfigError>()("TelemetryConfigError", {
   variable: Schema.String,
@@ -38,6 +41,7 @@ export class TelemetryConfigError extends Schema.TaggedError<TelemetryConfigErro
  * variable is invalid (see {@link orOff}).
  *
  * @since 0.1.0
+ * @category models
  */
 export type OffReason = "not-configured" | "sdk-disabled" | TelemetryConfigError
 
@@ -45,6 +49,7 @@ export type OffReason = "not-configured" | "sdk-disabled" | TelemetryConfigError
  * Telemetry off: nothing is exported and nothing is set up.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Off {
   readonly _tag: "Off"
@@ -55,6 +60,7 @@ export interface Off {
  * Telemetry on, with every value resolved and validated.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface On {
   readonly _tag: "On"
@@ -65,7 +71,7 @@ export interface On {
   readonly logsUrl: string
   /** OTLP/HTTP traces endpoint; spans are exported only when it is set. */
   readonly tracesUrl?: string | undefined
-  /** Which of the program's metrics/logs URL variables were actually set (SPEC §6 keys on this). */
+  /** Which of the program's metrics/logs URL variables were actually set (docs/contract.md#claude-code-sessions, keys on this). */
   readonly configured: { readonly metrics: boolean; readonly logs: boolean }
   /** Extra HTTP headers per signal, names lower-cased. */
   readonly headers: {
@@ -79,7 +85,7 @@ export interface On {
   /** `OTEL_RESOURCE_ATTRIBUTES` without `service.name` and without the correlation labels. */
   readonly resourceAttributes: ReadonlyArray<readonly [string, string]>
   /** The correlation labels of the process. */
-  readonly context: GtContext.GtContext
+  readonly labels: Correlation.Labels
   /** `GT_LOG_BD_OUTPUT`: whether bd's stdout/stderr go into `bd.call`. */
   readonly bdOutput: boolean
   /** `GT_LOG_BD_CONTENT_LIMIT`: one byte limit for stdout and stderr; absent → the catalogue's defaults. */
@@ -99,6 +105,7 @@ export interface On {
  * The largest `GT_LOG_BD_CONTENT_LIMIT` honoured, in bytes; a larger value is capped.
  *
  * @since 0.1.0
+ * @category defaults
  */
 export const maxBdContentLimit = 64 * 1024
 
@@ -106,6 +113,7 @@ export const maxBdContentLimit = 64 * 1024
  * The default bound on the final flush at exit, in milliseconds.
  *
  * @since 0.1.0
+ * @category defaults
  */
 export const defaultFlushTimeoutMs = 200
 
@@ -113,13 +121,15 @@ export const defaultFlushTimeoutMs = 200
  * The configuration: {@link Off} or {@link On}.
  *
  * @since 0.1.0
+ * @category models
  */
 export type TelemetryConfig = Off | On
 
 /**
- * The endpoints a program falls back to when only one of its URLs is set (SPEC §2).
+ * The endpoints a program falls back to when only one of its URLs is set (docs/contract.md#configuration).
  *
  * @since 0.1.0
+ * @category defaults
  */
 export const defaultUrls = {
   metrics: "http://localhost:8428/opentelemetry/api/v1/push",
@@ -130,6 +140,7 @@ export const defaultUrls = {
  * The OTel specification's default export timeout, in milliseconds.
  *
  * @since 0.1.0
+ * @category defaults
  */
 export const defaultTimeoutMs = 10_000
 
@@ -137,6 +148,7 @@ export const defaultTimeoutMs = 10_000
  * The names of a program's endpoint variables, e.g. `GT_OTEL_METRICS_URL`.
  *
  * @since 0.1.0
+ * @category configuration
  */
 export const urlVariables = (program: Program) => {
   const prefix = program.toUpperCase()
@@ -202,25 +214,25 @@ const headers = Effect.fnUntraced(function* (variable: string) {
   return Object.fromEntries(entries.map(([name, v]) => [name.toLowerCase(), v])) as Record<string, string>
 })
 
-const labelKeys: ReadonlySet<string> = new Set(GtContext.labels.map((label) => label.key))
+const labelKeys: ReadonlySet<string> = new Set(Correlation.definitions.map((label) => label.key))
 
-const environmentContext = Effect.fnUntraced(function* () {
+const environmentLabels = Effect.fnUntraced(function* () {
   const env: Record<string, string | undefined> = {}
-  for (const variable of GtContext.envVariables) env[variable] = yield* read(variable)
-  return Schema.decodeSync(GtContext.FromEnvironment)(env)
+  for (const variable of Correlation.envVariables) env[variable] = yield* read(variable)
+  return Schema.decodeSync(Correlation.FromEnvironment)(env)
 })
 
 // Correlation labels that arrive as `gt.*` resource attributes. Only the catalogue's keys
 // count; an empty value is no label.
-const attributeContext = (attributes: ResourceAttributes.Entries): GtContext.GtContext =>
-  Object.fromEntries(attributes.filter(([key, value]) => labelKeys.has(key) && value !== "")) as GtContext.GtContext
+const attributeLabels = (attributes: ResourceAttributes.Entries): Correlation.Labels =>
+  Object.fromEntries(attributes.filter(([key, value]) => labelKeys.has(key) && value !== "")) as Correlation.Labels
 
 const combine = (
   program: Program,
-  fromEnv: GtContext.GtContext,
+  fromEnv: Correlation.Labels,
   attributes: ResourceAttributes.Entries
-): GtContext.GtContext => {
-  const fromAttributes = attributeContext(attributes)
+): Correlation.Labels => {
+  const fromAttributes = attributeLabels(attributes)
   return program === "bd" ? { ...fromEnv, ...fromAttributes } : { ...fromAttributes, ...fromEnv }
 }
 
@@ -232,12 +244,13 @@ const combine = (
  * with telemetry off, e.g. to pass the labels on to a subprocess.
  *
  * @since 0.1.0
+ * @category configuration
  */
-export const context = Effect.fnUntraced(function* (program: Program) {
+export const labels = Effect.fnUntraced(function* (program: Program) {
   const attributes = yield* read("OTEL_RESOURCE_ATTRIBUTES")
   return combine(
     program,
-    yield* environmentContext(),
+    yield* environmentLabels(),
     attributes === undefined ? [] : ResourceAttributes.parse(attributes)
   )
 })
@@ -248,6 +261,7 @@ export const context = Effect.fnUntraced(function* (program: Program) {
  * or `OTEL_SDK_DISABLED=true`) no other variable is read, let alone rejected.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = Effect.fn("TelemetryConfig.make")(function* (
   program: Program
@@ -293,10 +307,11 @@ export const make = Effect.fn("TelemetryConfig.make")(function* (
     },
     timeoutMs: (yield* nonNegativeInt("OTEL_EXPORTER_OTLP_TIMEOUT")) ?? defaultTimeoutMs,
     serviceName,
-    // The correlation labels go on points, records and spans (SPEC §3); left in the resource
-    // too they would make gt.session/gt.run_id metric labels, a series per run.
+    // The correlation labels go on points, records and spans
+    // (docs/contract.md#resource-and-correlation-labels); left in the resource too they would make
+    // gt.session/gt.run_id metric labels, a series per run.
     resourceAttributes: attributes.filter(([key]) => key !== serviceNameKey && !labelKeys.has(key)),
-    context: combine(program, yield* environmentContext(), attributes),
+    labels: combine(program, yield* environmentLabels(), attributes),
     bdOutput,
     ...(bdContentLimit === undefined ? {} : { bdContentLimit }),
     // One switch for the whole town: bd inherits gt's GT_OTEL_STRICT.
@@ -318,9 +333,10 @@ const stateDirectory: Effect.Effect<string, TelemetryConfigError> = Effect.gen(f
 
 /**
  * {@link make}, but an invalid configuration prints its message once on stderr and turns
- * telemetry off, so the host program runs on with its exit code unchanged (SPEC §2).
+ * telemetry off, so the host program runs on with its exit code unchanged (docs/contract.md#configuration).
  *
  * @since 0.1.0
+ * @category configuration
  */
 export const orOff = (program: Program): Effect.Effect<TelemetryConfig> =>
   make(program).pipe(

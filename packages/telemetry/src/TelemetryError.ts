@@ -10,6 +10,7 @@ import { Schema } from "effect"
  * (`GT_OTEL_STRICT=1`, tests); otherwise the event is counted and dropped.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidEvent extends Schema.TaggedError<InvalidEvent>()("InvalidEvent", {
   event: Schema.String,

@@ -13,6 +13,7 @@ const pattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
  * value from a parent must not break the child).
  *
  * @since 0.1.0
+ * @category tracing
  */
 export const parse = (traceparent: string | undefined): Tracer.ExternalSpan | undefined => {
   const match = traceparent === undefined ? null : pattern.exec(traceparent.trim().toLowerCase())
@@ -28,6 +29,7 @@ export const parse = (traceparent: string | undefined): Tracer.ExternalSpan | un
  * Formats a span as a `traceparent` value.
  *
  * @since 0.1.0
+ * @category tracing
  */
 export const format = (span: Tracer.AnySpan): string =>
   `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
@@ -36,6 +38,7 @@ export const format = (span: Tracer.AnySpan): string =>
  * The `traceparent` of the current span, if any.
  *
  * @since 0.1.0
+ * @category tracing
  */
 export const current: Effect.Effect<string | undefined> = Effect.currentParentSpan.pipe(
   Effect.map(format),
@@ -46,6 +49,7 @@ export const current: Effect.Effect<string | undefined> = Effect.currentParentSp
  * Runs `effect` as a child of the span a `traceparent` names (no-op when it is absent).
  *
  * @since 0.1.0
+ * @category tracing
  */
 export const continueFrom =
   (traceparent: string | undefined) =>
@@ -65,6 +69,7 @@ const fromEnvironment: Effect.Effect<string | undefined> = Config.option(Config.
  * (read through `Config`), as a subprocess of a traced parent should.
  *
  * @since 0.1.0
+ * @category tracing
  */
 export const continueFromEnvironment = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.flatMap(fromEnvironment, (traceparent) => continueFrom(traceparent)(effect))

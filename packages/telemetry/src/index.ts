@@ -1,8 +1,8 @@
 /**
  * @since 0.1.0
  */
-export * as Bridge from "./Bridge.ts"
-export * as ChildEnv from "./ChildEnv.ts"
+export * as OpenTelemetrySdk from "./OpenTelemetrySdk.ts"
+export * as ChildEnvironment from "./ChildEnvironment.ts"
 export * as Labels from "./Labels.ts"
 export * as Outcome from "./Outcome.ts"
 export * as ResourceAttributes from "./ResourceAttributes.ts"

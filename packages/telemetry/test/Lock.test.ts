@@ -1,15 +1,15 @@
 // The lock between processes on its own.
+import { TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { withLock } from "../src/internal/Lock.ts"
-import { tempDir } from "./support/Processes.ts"
 
 describe("withLock", () => {
   it.live("a holder releases only its own lock: a lock broken as stale and taken by another stays", () =>
     Effect.gen(function* () {
-      const file = path.join(tempDir(), "state.lock")
+      const file = path.join(yield* TempDir.make(), "state.lock")
       yield* withLock(
         file,
         100,
@@ -24,7 +24,7 @@ describe("withLock", () => {
 
   it.live("a lock left by a dead process is broken; one held by a live one is waited for, then given up", () =>
     Effect.gen(function* () {
-      const dir = tempDir()
+      const dir = yield* TempDir.make()
       const dead = path.join(dir, "dead.lock")
       fs.writeFileSync(dead, "2147483646 gone")
       assert.strictEqual(yield* withLock(dead, 500, Effect.succeed("held")), "held")

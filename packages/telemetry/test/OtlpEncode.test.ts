@@ -4,15 +4,15 @@ import { logsRequest, metricsRequest } from "../src/internal/otlp/Encode.ts"
 import type {
   HistogramPoint,
   KeyValue,
-  LogRecord,
+  LogRecordData,
   MetricData,
   NumberPoint,
   ResourceLogs,
   ResourceMetrics,
   Scope
-} from "../src/internal/otlp/Model.ts"
-import type { DecodedLogRecord, DecodedMetric } from "./support/OtlpDecode.ts"
-import { attributeTypes, attributesOf, decodeLogs, decodeMetrics, idHex } from "./support/OtlpDecode.ts"
+} from "../src/OtlpData.ts"
+import type { DecodedLogRecord, DecodedMetric } from "@gastown-otel/testkit/OtlpDecode"
+import { attributeTypes, attributesOf, decodeLogs, decodeMetrics, idHex } from "@gastown-otel/testkit/OtlpDecode"
 
 const T0 = 1_764_000_000_123_456_789n
 const T1 = 1_764_000_060_987_654_321n
@@ -51,7 +51,7 @@ const roundTripMetric = (metric: MetricData): DecodedMetric =>
   )
 
 // Encodes one log record in a request of its own and returns it decoded.
-const roundTripRecord = (record: LogRecord): DecodedLogRecord =>
+const roundTripRecord = (record: LogRecordData): DecodedLogRecord =>
   only(
     only(only(decodeLogs(logsRequest([{ resource: [], scope, records: [record] }])).resourceLogs).scopeLogs).logRecords
   )
@@ -72,7 +72,7 @@ const point = (value: number, isInt: boolean, attributes: ReadonlyArray<KeyValue
   isInt
 })
 
-const record = (overrides: Partial<LogRecord> = {}): LogRecord => ({
+const record = (overrides: Partial<LogRecordData> = {}): LogRecordData => ({
   timeUnixNano: T0,
   observedTimeUnixNano: T1,
   severityNumber: 9,

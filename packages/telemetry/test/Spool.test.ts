@@ -1,9 +1,10 @@
 // The spool on its own: claims, the size cap, and what is dropped when it is full.
+import { TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Spool from "../src/internal/Spool.ts"
-import { tempDir } from "./support/Processes.ts"
 
 const header = (items: number, url = "http://127.0.0.1:1/logs"): Spool.Header => ({
   signal: "logs",
@@ -13,41 +14,49 @@ const header = (items: number, url = "http://127.0.0.1:1/logs"): Spool.Header =>
 })
 
 describe("Spool", () => {
-  it("past its cap drops the oldest files first and says how many items went", () => {
-    const spool = Spool.make(path.join(tempDir(), "spool"), 2_000)
-    assert.strictEqual(spool.put(header(1), new Uint8Array(900)), 0)
-    assert.strictEqual(spool.put(header(2), new Uint8Array(900)), 0)
-    assert.strictEqual(spool.put(header(3), new Uint8Array(900)), 1, "the first file (1 item) made room")
-    assert.strictEqual(spool.pending([header(0).url]).length, 2)
-  })
+  it.effect("past its cap drops the oldest files first and says how many items went", () =>
+    Effect.gen(function* () {
+      const spool = Spool.make(path.join(yield* TempDir.make(), "spool"), 2_000)
+      assert.strictEqual(spool.put(header(1), new Uint8Array(900)), 0)
+      assert.strictEqual(spool.put(header(2), new Uint8Array(900)), 0)
+      assert.strictEqual(spool.put(header(3), new Uint8Array(900)), 1, "the first file (1 item) made room")
+      assert.strictEqual(spool.pending([header(0).url]).length, 2)
+    })
+  )
 
-  it("a request larger than the whole spool is dropped alone; the queue stays", () => {
-    const spool = Spool.make(path.join(tempDir(), "spool"), 2_000)
-    spool.put(header(1), new Uint8Array(500))
-    assert.strictEqual(spool.put(header(7), new Uint8Array(5_000)), 7)
-    assert.strictEqual(spool.pending([header(0).url]).length, 1)
-  })
+  it.effect("a request larger than the whole spool is dropped alone; the queue stays", () =>
+    Effect.gen(function* () {
+      const spool = Spool.make(path.join(yield* TempDir.make(), "spool"), 2_000)
+      spool.put(header(1), new Uint8Array(500))
+      assert.strictEqual(spool.put(header(7), new Uint8Array(5_000)), 7)
+      assert.strictEqual(spool.pending([header(0).url]).length, 1)
+    })
+  )
 
-  it("a claimed file is not pending for anyone else; released, it is again; done, it is gone", () => {
-    const dir = path.join(tempDir(), "spool")
-    const spool = Spool.make(dir, 1_000_000)
-    spool.put(header(1), new Uint8Array([1, 2, 3]))
-    const [name] = spool.pending([header(0).url])
-    const entry = spool.claim(name!)!
-    assert.deepStrictEqual([...entry.body], [1, 2, 3])
-    assert.isUndefined(spool.claim(name!), "claimed once only")
-    assert.deepStrictEqual(spool.pending([header(0).url]), [], "our live claim is not pending")
-    spool.release(entry)
-    const again = spool.claim(spool.pending([header(0).url])[0]!)!
-    spool.done(again)
-    assert.deepStrictEqual(fs.readdirSync(dir), [])
-  })
+  it.effect("a claimed file is not pending for anyone else; released, it is again; done, it is gone", () =>
+    Effect.gen(function* () {
+      const dir = path.join(yield* TempDir.make(), "spool")
+      const spool = Spool.make(dir, 1_000_000)
+      spool.put(header(1), new Uint8Array([1, 2, 3]))
+      const [name] = spool.pending([header(0).url])
+      const entry = spool.claim(name!)!
+      assert.deepStrictEqual([...entry.body], [1, 2, 3])
+      assert.isUndefined(spool.claim(name!), "claimed once only")
+      assert.deepStrictEqual(spool.pending([header(0).url]), [], "our live claim is not pending")
+      spool.release(entry)
+      const again = spool.claim(spool.pending([header(0).url])[0]!)!
+      spool.done(again)
+      assert.deepStrictEqual(fs.readdirSync(dir), [])
+    })
+  )
 
-  it("only files for the given backends are pending", () => {
-    const spool = Spool.make(path.join(tempDir(), "spool"), 1_000_000)
-    spool.put(header(1, "http://a/logs"), new Uint8Array(1))
-    spool.put(header(1, "http://b/logs"), new Uint8Array(1))
-    assert.strictEqual(spool.pending(["http://a/logs"]).length, 1)
-    assert.strictEqual(spool.pending(["http://a/logs", "http://b/logs"]).length, 2)
-  })
+  it.effect("only files for the given backends are pending", () =>
+    Effect.gen(function* () {
+      const spool = Spool.make(path.join(yield* TempDir.make(), "spool"), 1_000_000)
+      spool.put(header(1, "http://a/logs"), new Uint8Array(1))
+      spool.put(header(1, "http://b/logs"), new Uint8Array(1))
+      assert.strictEqual(spool.pending(["http://a/logs"]).length, 1)
+      assert.strictEqual(spool.pending(["http://a/logs", "http://b/logs"]).length, 2)
+    })
+  )
 })

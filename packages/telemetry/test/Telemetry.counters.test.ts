@@ -1,13 +1,13 @@
-// SPEC §4/§8: counters stay correct across short-lived processes. N real processes each
-// emit one bd.call with the same labels; the points received for that label set, as
-// VictoriaMetrics would store them, form one counter that grows by exactly N.
+// docs/contract.md#metrics and #counters-across-short-lived-processes: counters stay correct across short-lived
+// processes. N real processes each emit one bd.call with the same labels; the points received for that label
+// set, as VictoriaMetrics would store them, form one counter that grows by exactly N.
+import { CaptureServer, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue } from "@gastown-otel/schema"
 import { Effect } from "effect"
-import * as CaptureServer from "./support/CaptureServer.ts"
-import { attributesOf, decodeLogs, decodeMetrics } from "./support/OtlpDecode.ts"
-import { logsPath, metricsPath, patient, run, tempDir, urls } from "./support/Processes.ts"
-import { increase, type Sample, stored } from "./support/VictoriaMetricsCounter.ts"
+import { attributesOf, decodeLogs, decodeMetrics } from "@gastown-otel/testkit/OtlpDecode"
+import { logsPath, metricsPath, patient, run, urls } from "./support/Processes.ts"
+import { increase, type Sample, stored } from "@gastown-otel/testkit/VictoriaMetricsCounter"
 
 const N = 50
 const counter = Catalogue.metrics.find((m) => m.event === "bd.call" && m.kind === "counter")!.name
@@ -81,7 +81,7 @@ describe("counters across short-lived processes", () => {
     () =>
       Effect.gen(function* () {
         const server = yield* CaptureServer.start()
-        const env = { ...urls(server.url), ...labels, GT_OTEL_STATE_DIR: tempDir() }
+        const env = { ...urls(server.url), ...labels, GT_OTEL_STATE_DIR: yield* TempDir.make() }
         const runs = yield* runAll(range(1, N), env, 1)
         assert.isTrue(runs.every((r) => r.code === 0))
         assertCounter(received(server), N)
@@ -94,7 +94,7 @@ describe("counters across short-lived processes", () => {
     () =>
       Effect.gen(function* () {
         const server = yield* CaptureServer.start()
-        const env = { ...urls(server.url), ...labels, GT_OTEL_STATE_DIR: tempDir() }
+        const env = { ...urls(server.url), ...labels, GT_OTEL_STATE_DIR: yield* TempDir.make() }
         yield* runAll(range(1, N), env, 8)
         assertCounter(received(server), N)
       }),
@@ -107,7 +107,7 @@ describe("counters across short-lived processes", () => {
       Effect.gen(function* () {
         const first = yield* CaptureServer.start()
         const port = Number(new URL(first.url).port)
-        const env = { ...urls(first.url), ...labels, GT_OTEL_STATE_DIR: tempDir() }
+        const env = { ...urls(first.url), ...labels, GT_OTEL_STATE_DIR: yield* TempDir.make() }
         yield* runAll(range(1, 10), env, 4)
         const before = received(first)
         yield* CaptureServer.stop(first)

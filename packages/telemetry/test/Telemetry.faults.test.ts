@@ -1,12 +1,12 @@
-// A backend that refuses, hangs, is slow, fails or resets (SPEC §8): the host's exit code
+// A backend that refuses, hangs, is slow, fails or resets (docs/contract.md#delivery-and-failure): the host's exit code
 // is unchanged, it exits within the flush budget, retries follow the OTLP rules, and what
 // could not be sent is spooled and sent once by a later process.
+import { CaptureServer, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
-import * as CaptureServer from "./support/CaptureServer.ts"
-import { attributesOf, decodeLogs } from "./support/OtlpDecode.ts"
-import { logsPath, run, tempDir, urls } from "./support/Processes.ts"
+import { attributesOf, decodeLogs } from "@gastown-otel/testkit/OtlpDecode"
+import { logsPath, run, urls } from "./support/Processes.ts"
 
 // Sending at exit may add TelemetryConfig.defaultFlushTimeoutMs; the rest is slack for a
 // loaded CI machine. The Go CLI waits up to 2 s.
@@ -47,7 +47,7 @@ describe("a backend at fault", () => {
       () =>
         Effect.gen(function* () {
           let server = yield* CaptureServer.start()
-          const env = { ...urls(server.url), GT_OTEL_STATE_DIR: tempDir() }
+          const env = { ...urls(server.url), GT_OTEL_STATE_DIR: yield* TempDir.make() }
           if (fault === "refused") yield* CaptureServer.stop(server)
           else server.setReply(() => fault)
           const baseline = yield* run({ id: 0 })
@@ -77,7 +77,7 @@ describe("a backend at fault", () => {
         refused = true
         return { status: 429, headers: { "retry-after": "0.1" } }
       })
-      const faced = yield* run({ id: 1, env: { ...urls(server.url), GT_OTEL_STATE_DIR: tempDir() } })
+      const faced = yield* run({ id: 1, env: { ...urls(server.url), GT_OTEL_STATE_DIR: yield* TempDir.make() } })
       assert.strictEqual(faced.code, 0)
       assert.deepStrictEqual(logIds(server.accepted(logsPath)), ["1"])
       const [first, retry] = server.byPath(logsPath)
@@ -93,7 +93,7 @@ describe("a backend at fault", () => {
       Effect.gen(function* () {
         const server = yield* CaptureServer.start()
         server.setReply(() => ({ fault: "hang" }))
-        const env = { ...urls(server.url), GT_OTEL_STATE_DIR: tempDir(), GT_OTEL_FLUSH_TIMEOUT_MS: "20000" }
+        const env = { ...urls(server.url), GT_OTEL_STATE_DIR: yield* TempDir.make(), GT_OTEL_FLUSH_TIMEOUT_MS: "20000" }
         const faced = yield* run({ mode: "wait", signal: "SIGINT", repeatSignalAfterMs: 300, env })
         assert.strictEqual(faced.code, 130)
         assert.isBelow(faced.ms, 3_000, "at once after the second signal, not at the end of the 20 s budget")

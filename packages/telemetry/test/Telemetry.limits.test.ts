@@ -1,4 +1,4 @@
-// Bad input and hostile values (SPEC §8): a typed error in strict mode, counted and
+// Bad input and hostile values (docs/contract.md#bad-input): a typed error in strict mode, counted and
 // dropped otherwise, never a crash; what is exported respects the backends' limits.
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue } from "@gastown-otel/schema"
@@ -6,7 +6,7 @@ import { Telemetry } from "@gastown-otel/telemetry"
 import { Arbitrary, Effect, Schema } from "effect"
 import { logsRequest } from "../src/internal/otlp/Encode.ts"
 import * as Limits from "../src/internal/Limits.ts"
-import { attributesOf, decodeLogs } from "./support/OtlpDecode.ts"
+import { attributesOf, decodeLogs } from "@gastown-otel/testkit/OtlpDecode"
 
 const scope = { name: "test", version: "0" }
 

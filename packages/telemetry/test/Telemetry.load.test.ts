@@ -1,15 +1,15 @@
-// Load (SPEC §8, issue 5): many events as fast as they come. With the backend down the
+// Load (docs/contract.md#delivery-and-failure): many events as fast as they come. With the backend down the
 // emitting fiber never waits and memory stays bounded; whatever is dropped is counted, so
 // what arrives later plus what was counted is what was emitted. With the backend up and
 // the emitter yielding now and then, nothing is lost. The 1,000,000-event variants run in
 // `npm run soak`.
+import { CaptureServer, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue } from "@gastown-otel/schema"
 import { Telemetry } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
-import * as CaptureServer from "./support/CaptureServer.ts"
-import { attributesOf, decodeLogs, decodeMetrics } from "./support/OtlpDecode.ts"
-import { logsPath, metricsPath, tempDir } from "./support/Processes.ts"
+import { attributesOf, decodeLogs, decodeMetrics } from "@gastown-otel/testkit/OtlpDecode"
+import { logsPath, metricsPath } from "./support/Processes.ts"
 
 const events = Number(process.env["LOAD_EVENTS"] ?? 200_000)
 // Exposed by this project's vitest config (--expose-gc).
@@ -56,7 +56,7 @@ describe(`${events} events`, () => {
     "backend down: the emitter never waits, memory stays bounded, every drop is counted",
     () =>
       Effect.gen(function* () {
-        const stateDir = tempDir()
+        const stateDir = yield* TempDir.make()
         const down = yield* CaptureServer.start()
         const url = down.url
         yield* CaptureServer.stop(down)
@@ -102,7 +102,7 @@ describe(`${events} events`, () => {
             yield* Telemetry.emit(nudge(i))
             if (i % 1_000 === 999) yield* Effect.sleep(0)
           }
-        }).pipe(Effect.provide(live(server.url, tempDir())))
+        }).pipe(Effect.provide(live(server.url, yield* TempDir.make())))
         const seconds = (performance.now() - started) / 1000
         assert.strictEqual(acceptedLogs(server), events, `at ${Math.round(events / seconds)} events/s`)
         console.info(`load, backend up: ${events} events at ${Math.round(events / seconds)} events/s, none lost`)

@@ -8,7 +8,7 @@ import { on } from "./support/Config.ts"
 
 const config = on({
   resourceAttributes: [["deployment.environment", "dev"]],
-  context: { "gt.rig": "mol" },
+  labels: { "gt.rig": "mol" },
   bdOutput: false,
   bdContentLimit: 512,
   stateDir: "/tmp/state"

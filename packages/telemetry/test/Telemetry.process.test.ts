@@ -1,8 +1,8 @@
 // Real short-lived processes: what a CLI does at exit, on failure and on signals.
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as CaptureServer from "./support/CaptureServer.ts"
-import { attributesOf, decodeLogs } from "./support/OtlpDecode.ts"
+import { CaptureServer } from "@gastown-otel/testkit"
+import { attributesOf, decodeLogs } from "@gastown-otel/testkit/OtlpDecode"
 import { logsPath, metricsPath, patient, run, urls } from "./support/Processes.ts"
 
 describe("a short-lived process", () => {

@@ -4,11 +4,11 @@
 // to be sent again; every copy then carries the same batch id, so a receiver that keeps
 // batch ids stores it once. What must never happen is a record in two different batches
 // (spooled twice).
+import { CaptureServer, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as CaptureServer from "./support/CaptureServer.ts"
-import { attributesOf, decodeLogs } from "./support/OtlpDecode.ts"
-import { logsPath, run, tempDir, urls } from "./support/Processes.ts"
+import { attributesOf, decodeLogs } from "@gastown-otel/testkit/OtlpDecode"
+import { logsPath, run, urls } from "./support/Processes.ts"
 import * as Spool from "../src/internal/Spool.ts"
 
 // Every accepted record: its id and the batch that carried it.
@@ -39,7 +39,7 @@ describe("the spool", () => {
         const next = random(seed)
         const first = yield* CaptureServer.start()
         const port = Number(new URL(first.url).port)
-        const env = { ...urls(first.url), GT_OTEL_STATE_DIR: tempDir() }
+        const env = { ...urls(first.url), GT_OTEL_STATE_DIR: yield* TempDir.make() }
         yield* CaptureServer.stop(first)
         // Backend down: ten records go to the spool.
         yield* Effect.forEach([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], (id) => run({ id, env }), { concurrency: 4 })
@@ -47,7 +47,7 @@ describe("the spool", () => {
         const server = yield* CaptureServer.start(port)
         // Kill times spread over the second half of a run (start-up takes the first), where
         // the process emits, writes its spool and sends.
-        const { ms } = yield* run({ id: 0, env: { ...env, GT_OTEL_STATE_DIR: tempDir() } })
+        const { ms } = yield* run({ id: 0, env: { ...env, GT_OTEL_STATE_DIR: yield* TempDir.make() } })
         const killed: Array<number> = []
         for (const id of [11, 12, 13, 14, 15, 16, 17, 18]) {
           const result = yield* run({ id, env, killAfterMs: Math.round(ms * (0.5 + next() / 2)) })

@@ -1,9 +1,9 @@
 // What the live layer sends, decoded with the official OTLP protobuf definitions.
 import { assert, describe, it } from "@effect/vitest"
-import { Catalogue, GtContext, Resource } from "@gastown-otel/schema"
+import { Catalogue, Correlation, Resource } from "@gastown-otel/schema"
 import { Labels, Telemetry, TelemetryConfig } from "@gastown-otel/telemetry"
 import { Arbitrary, Effect } from "effect"
-import * as CaptureServer from "./support/CaptureServer.ts"
+import { CaptureServer } from "@gastown-otel/testkit"
 import {
   attributesOf,
   attributeTypes,
@@ -13,7 +13,7 @@ import {
   type DecodedMetric,
   type DecodedNumberPoint,
   idHex
-} from "./support/OtlpDecode.ts"
+} from "@gastown-otel/testkit/OtlpDecode"
 
 const metricsPath = new URL(TelemetryConfig.defaultUrls.metrics).pathname
 const logsPath = new URL(TelemetryConfig.defaultUrls.logs).pathname
@@ -90,7 +90,7 @@ describe("Telemetry.layer on the wire", () => {
         const [point] = pointsOf(metric)
         const event = events.find((e) => e._tag === spec.event)! as unknown as Record<string, unknown>
         const expectedLabels: Record<string, string> = {}
-        for (const key of GtContext.metricKeys)
+        for (const key of Correlation.metricKeys)
           if (key in labels) expectedLabels[key] = labels[key as keyof typeof labels]
         for (const field of spec.labels) expectedLabels[field] = String(event[field]).toWellFormed()
         assert.deepStrictEqual(attributesOf(point!.attributes), expectedLabels, spec.name)
@@ -123,7 +123,7 @@ describe("Telemetry.layer on the wire", () => {
       records.forEach((record, i) => {
         const event = events[i]! as unknown as Record<string, unknown>
         const entry = Catalogue.byName.get(events[i]!._tag)!
-        const isError = entry.outcome ? event[entry.outcome] === "error" : entry.spec.severity === "ERROR"
+        const isError = entry.statusField ? event[entry.statusField] === "error" : entry.spec.severity === "ERROR"
         assert.strictEqual(record.severityText, isError ? "ERROR" : "INFO")
         assert.strictEqual(record.severityNumber, isError ? 17 : 9)
         assert.strictEqual(idHex(record.traceId), span.traceId)

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as os from "node:os"
 import * as path from "node:path"
-import { GtContext } from "@gastown-otel/schema"
+import { Correlation } from "@gastown-otel/schema"
 import { ConfigProvider, Console, Effect, Exit } from "effect"
 import * as TelemetryConfig from "../src/TelemetryConfig.ts"
 
@@ -25,7 +25,7 @@ const readOn = (program: TelemetryConfig.Program, env: Record<string, string>) =
 const readError = (program: TelemetryConfig.Program, env: Record<string, string>) => Effect.flip(read(program, env))
 
 // The first variable a label is read from, taken from the catalogue.
-const envOf = (key: GtContext.Key): string => GtContext.labels.find((label) => label.key === key)!.env[0]
+const envOf = (key: Correlation.Key): string => Correlation.definitions.find((label) => label.key === key)!.env[0]
 
 describe("TelemetryConfig", () => {
   describe("on or off", () => {
@@ -86,7 +86,7 @@ describe("TelemetryConfig", () => {
           timeoutMs: 10_000,
           serviceName: "gastown",
           resourceAttributes: [],
-          context: {},
+          labels: {},
           bdOutput: true,
           strict: false,
           stateDir: path.join(os.homedir(), ".local", "state", "gastown-otel"),
@@ -279,7 +279,7 @@ describe("TelemetryConfig", () => {
       })
     )
 
-    it.effect("OTEL_RESOURCE_ATTRIBUTES: parsed and decoded; correlation labels move to the context", () =>
+    it.effect("OTEL_RESOURCE_ATTRIBUTES: parsed and decoded; correlation labels move to the labels", () =>
       Effect.gen(function* () {
         const config = yield* readOn("gt", {
           GT_OTEL_METRICS_URL: metricsUrl,
@@ -290,7 +290,7 @@ describe("TelemetryConfig", () => {
           ["team", "a,b=c"],
           ["gt.custom", "kept"]
         ])
-        assert.deepStrictEqual(config.context, { "gt.rig": "mol" })
+        assert.deepStrictEqual(config.labels, { "gt.rig": "mol" })
       })
     )
   })
@@ -300,15 +300,15 @@ describe("TelemetryConfig", () => {
       Effect.gen(function* () {
         const env: Record<string, string> = { GT_OTEL_METRICS_URL: metricsUrl }
         const expected: Record<string, string> = {}
-        for (const label of GtContext.labels) {
+        for (const label of Correlation.definitions) {
           for (const variable of label.env) env[variable] = `${variable}-value`
           expected[label.key] = `${label.env[0]}-value`
         }
-        assert.deepStrictEqual((yield* readOn("gt", env)).context, expected)
+        assert.deepStrictEqual((yield* readOn("gt", env)).labels, expected)
         // The second source of gt.agent counts when the first is unset.
-        const agent = GtContext.labels.find((label) => label.key === "gt.agent")!
+        const agent = Correlation.definitions.find((label) => label.key === "gt.agent")!
         const second = yield* readOn("gt", { GT_OTEL_METRICS_URL: metricsUrl, [agent.env[1]]: "max" })
-        assert.deepStrictEqual(second.context, { "gt.agent": "max" })
+        assert.deepStrictEqual(second.labels, { "gt.agent": "max" })
       })
     )
 
@@ -321,18 +321,18 @@ describe("TelemetryConfig", () => {
           OTEL_RESOURCE_ATTRIBUTES: "gt.rig=inner,gt.session=s%201,gt.unknown=x"
         }
         const config = yield* readOn("bd", env)
-        assert.deepStrictEqual(config.context, { "gt.role": "mayor", "gt.rig": "inner", "gt.session": "s 1" })
+        assert.deepStrictEqual(config.labels, { "gt.role": "mayor", "gt.rig": "inner", "gt.session": "s 1" })
         assert.deepStrictEqual(config.resourceAttributes, [["gt.unknown", "x"]])
         // gt reads the same input the other way round: its own variables win.
         const gt = yield* readOn("gt", { ...env, GT_OTEL_METRICS_URL: metricsUrl })
-        assert.deepStrictEqual(gt.context, { "gt.role": "mayor", "gt.rig": "outer", "gt.session": "s 1" })
+        assert.deepStrictEqual(gt.labels, { "gt.role": "mayor", "gt.rig": "outer", "gt.session": "s 1" })
       })
     )
 
-    it.effect("context is readable with telemetry off", () =>
+    it.effect("labels are readable with telemetry off", () =>
       Effect.gen(function* () {
-        const context = yield* TelemetryConfig.context("gt").pipe(withEnv({ [envOf("gt.rig")]: "mol" }))
-        assert.deepStrictEqual(context, { "gt.rig": "mol" })
+        const labels = yield* TelemetryConfig.labels("gt").pipe(withEnv({ [envOf("gt.rig")]: "mol" }))
+        assert.deepStrictEqual(labels, { "gt.rig": "mol" })
       })
     )
   })

@@ -1,12 +1,10 @@
 /**
  * `bd compact`: shortens closed issues to a summary, keeping the store small.
- *
- * @since 0.1.0
  */
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import type * as Db from "../Db.ts"
-import * as Model from "../Model.ts"
+import * as ModelStandIn from "../ModelStandIn.ts"
 import { Store } from "../Store.ts"
 import * as Traced from "../Traced.ts"
 
@@ -15,14 +13,12 @@ const firstLine = (issue: Db.Issue) => `${issue.title}: ${issue.description?.spl
 
 /**
  * `bd compact [--ai]`
- *
- * @since 0.1.0
  */
 export const compact = Command.make(
   "compact",
   {
     ai: Flag.Boolean("ai").pipe(
-      Flag.withDescription(`Summarize with a model (${Model.name}, simulated offline)`),
+      Flag.withDescription(`Summarize with a model (${ModelStandIn.name}, simulated offline)`),
       Flag.withDefault(false)
     )
   },
@@ -34,7 +30,9 @@ export const compact = Command.make(
     // seconds, and other bd processes must not wait for it.
     const summaries = yield* Effect.forEach(closed, (issue) =>
       input.ai
-        ? Model.summarize(issue.title, issue.description ?? "").pipe(Effect.map((c) => [issue.id, c.text] as const))
+        ? ModelStandIn.summarize(issue.title, issue.description ?? "").pipe(
+            Effect.map((c) => [issue.id, c.text] as const)
+          )
         : Effect.succeed([issue.id, firstLine(issue)] as const)
     )
     const count = yield* store.compact(new Map(summaries))

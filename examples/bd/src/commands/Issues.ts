@@ -1,7 +1,5 @@
 /**
  * The issue commands: create, list, show, update, close.
- *
- * @since 0.1.0
  */
 import { BdEvents } from "@gastown-otel/schema"
 import { Console, Effect, Option, Schema } from "effect"
@@ -37,8 +35,6 @@ const issueDetails = (issue: Db.Issue) => {
 
 /**
  * `bd create TITLE [--type T] [--priority N] [--description D]`
- *
- * @since 0.1.0
  */
 export const create = Command.make(
   "create",
@@ -82,8 +78,6 @@ export const create = Command.make(
 
 /**
  * `bd list [--status S] [--json]`; records the issue counts.
- *
- * @since 0.1.0
  */
 export const list = Command.make(
   "list",
@@ -102,8 +96,6 @@ export const list = Command.make(
 
 /**
  * `bd show ID [--json]`
- *
- * @since 0.1.0
  */
 export const show = Command.make(
   "show",
@@ -116,8 +108,6 @@ export const show = Command.make(
 
 /**
  * `bd update ID --status S`
- *
- * @since 0.1.0
  */
 export const update = Command.make(
   "update",
@@ -130,8 +120,6 @@ export const update = Command.make(
 
 /**
  * `bd close ID`
- *
- * @since 0.1.0
  */
 export const close = Command.make(
   "close",

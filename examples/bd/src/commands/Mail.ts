@@ -1,7 +1,5 @@
 /**
  * `bd mail`: messages between agents, kept in the same store as the issues.
- *
- * @since 0.1.0
  */
 import { Config, Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
@@ -13,8 +11,6 @@ import * as Flags from "./Flags.ts"
 
 /**
  * `bd mail send --to AGENT --subject S [--body B] [--from AGENT]`
- *
- * @since 0.1.0
  */
 export const send = Command.make(
   "send",
@@ -36,8 +32,6 @@ export const send = Command.make(
 
 /**
  * `bd mail read ID`: prints the message and marks it read.
- *
- * @since 0.1.0
  */
 export const read = Command.make(
   "read",
@@ -62,8 +56,6 @@ const messageTable = (messages: ReadonlyArray<Db.Message>) =>
 
 /**
  * `bd mail list [--to AGENT]`
- *
- * @since 0.1.0
  */
 export const list = Command.make(
   "list",
@@ -76,8 +68,6 @@ export const list = Command.make(
 
 /**
  * `bd mail`
- *
- * @since 0.1.0
  */
 export const mail = Command.make("mail").pipe(
   Command.withDescription("Send and read messages between agents"),

@@ -1,7 +1,5 @@
 /**
  * `bd stats`: issues per status; records the issue counts.
- *
- * @since 0.1.0
  */
 import { BdEvents } from "@gastown-otel/schema"
 import { Console, Effect } from "effect"
@@ -14,8 +12,6 @@ import * as Flags from "./Flags.ts"
 
 /**
  * `bd stats [--json]`: `{ "total": n, "by_status": { "open": n, … } }` with `--json`.
- *
- * @since 0.1.0
  */
 export const stats = Command.make(
   "stats",

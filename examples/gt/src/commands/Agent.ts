@@ -1,7 +1,5 @@
 /**
  * `gt agent state NAME STATE`: records an agent's state transition.
- *
- * @since 0.1.0
  */
 import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect, Option } from "effect"
@@ -11,8 +9,6 @@ import * as Bd from "../Bd.ts"
 
 /**
  * The states an agent moves between.
- *
- * @since 0.1.0
  */
 export const states = ["spawning", "idle", "working", "stuck", "done"] as const
 
@@ -41,9 +37,6 @@ const state = Command.make(
     )
 ).pipe(Command.withDescription("Record an agent's new state"))
 
-/**
- * @since 0.1.0
- */
 export const agent = Command.make("agent").pipe(
   Command.withDescription("Agent bookkeeping"),
   Command.withSubcommands([state])

@@ -1,7 +1,5 @@
 /**
  * `gt convoy create BEAD`: opens a convoy, an epic that tracks a bead's delivery.
- *
- * @since 0.1.0
  */
 import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
@@ -28,9 +26,6 @@ const create = Command.make(
     )
 ).pipe(Command.withDescription("Open a convoy for a bead"))
 
-/**
- * @since 0.1.0
- */
 export const convoy = Command.make("convoy").pipe(
   Command.withDescription("Convoys: epics that track delivery"),
   Command.withSubcommands([create])

@@ -1,7 +1,5 @@
 /**
  * `gt daemon restart TYPE`: the daemon restarts a stuck agent of one type.
- *
- * @since 0.1.0
  */
 import { Labels, Telemetry } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
@@ -9,14 +7,9 @@ import { Argument, Command } from "effect/cli"
 
 /**
  * The agent types the daemon supervises.
- *
- * @since 0.1.0
  */
 export const agentTypes = ["mayor", "deacon", "witness", "refinery", "polecat"] as const
 
-/**
- * @since 0.1.0
- */
 export const daemon = Command.make("daemon").pipe(
   Command.withDescription("Talk to the Gas Town daemon"),
   Command.withSubcommands([

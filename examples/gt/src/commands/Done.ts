@@ -1,8 +1,6 @@
 /**
  * `gt done --exit COMPLETED|ESCALATED|DEFERRED [--bead ID]`: a polecat declares its work
  * over, and the bead on its hook moves with it.
- *
- * @since 0.1.0
  */
 import { GtEvents } from "@gastown-otel/schema"
 import { Labels, Outcome } from "@gastown-otel/telemetry"
@@ -24,9 +22,6 @@ const beadUpdate = (exit: ExitType, bead: string): [string, Array<string>] => {
   }
 }
 
-/**
- * @since 0.1.0
- */
 export const done = Command.make(
   "done",
   {

@@ -1,8 +1,6 @@
 /**
  * `gt formula run NAME [--bead ID]`: instantiates a formula, a named list of steps, as
  * one bd issue per step under a parent bead.
- *
- * @since 0.1.0
  */
 import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect, Option } from "effect"
@@ -13,8 +11,6 @@ import { GtError } from "../GtError.ts"
 
 /**
  * The formulas gt knows, by name.
- *
- * @since 0.1.0
  */
 export const formulas: Readonly<Record<string, ReadonlyArray<string>>> = {
   review: ["read the change", "run the tests", "write the review"],
@@ -50,9 +46,6 @@ const run = Command.make(
     )
 ).pipe(Command.withDescription("Instantiate a formula as issues"))
 
-/**
- * @since 0.1.0
- */
 export const formula = Command.make("formula").pipe(
   Command.withDescription("Formulas: reusable lists of steps"),
   Command.withSubcommands([run])

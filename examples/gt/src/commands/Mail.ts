@@ -1,7 +1,5 @@
 /**
  * `gt mail send|read`: agent mail, kept by bd.
- *
- * @since 0.1.0
  */
 import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
@@ -38,9 +36,6 @@ const read = Command.make(
     }).pipe(reported("read"), Labels.withSpan("gt mail read"))
 ).pipe(Command.withDescription("Read a message"))
 
-/**
- * @since 0.1.0
- */
 export const mail = Command.make("mail").pipe(
   Command.withDescription("Agent mail (through bd)"),
   Command.withSubcommands([send, read])

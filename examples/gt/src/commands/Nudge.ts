@@ -1,16 +1,11 @@
 /**
  * `gt nudge TARGET`: wakes an agent by typing into its session.
- *
- * @since 0.1.0
  */
 import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Address from "../Address.ts"
 
-/**
- * @since 0.1.0
- */
 export const nudge = Command.make(
   "nudge",
   {

@@ -1,7 +1,5 @@
 /**
  * `gt pane read SESSION [--lines N]`: reads the tail of an agent's terminal pane.
- *
- * @since 0.1.0
  */
 import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect, Schema } from "effect"
@@ -40,9 +38,6 @@ const read = Command.make(
     )
 ).pipe(Command.withDescription("Print the last lines of an agent's pane"))
 
-/**
- * @since 0.1.0
- */
 export const pane = Command.make("pane").pipe(
   Command.withDescription("Read agents' terminal panes"),
   Command.withSubcommands([read])

@@ -1,20 +1,18 @@
 /**
  * `gt polecat spawn|remove NAME`: starts or removes a worker polecat in the current rig.
- *
- * @since 0.1.0
  */
 import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
 import { Argument, Command } from "effect/cli"
 import * as Address from "../Address.ts"
-import * as Context from "../Context.ts"
+import * as RequiredLabel from "../RequiredLabel.ts"
 
 const name = Argument.String("name").pipe(Argument.withDescription("Polecat name, e.g. jana"))
 
 // Both need the rig (GT_RIG) and a well-formed name; what differs is the verb and the event.
 const act = (verb: "spawn" | "remove", polecatName: string) =>
   Effect.gen(function* () {
-    const rig = yield* Context.required("gt.rig")
+    const rig = yield* RequiredLabel.required("gt.rig")
     yield* Address.validName("polecat", polecatName)
     yield* Console.log(`${verb === "spawn" ? "spawned" : "removed"} ${Address.polecat(rig, polecatName)}`)
   }).pipe(
@@ -22,9 +20,6 @@ const act = (verb: "spawn" | "remove", polecatName: string) =>
     Labels.withSpan(`gt polecat ${verb}`)
   )
 
-/**
- * @since 0.1.0
- */
 export const polecat = Command.make("polecat").pipe(
   Command.withDescription("Manage the rig's polecats (worker agents)"),
   Command.withSubcommands([

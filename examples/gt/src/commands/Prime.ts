@@ -1,22 +1,17 @@
 /**
  * `gt prime [--hook]`: prints the role context an agent starts from, as text or, from a
  * Claude Code SessionStart hook, as the hook's JSON.
- *
- * @since 0.1.0
  */
 import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
-import * as Context from "../Context.ts"
+import * as RequiredLabel from "../RequiredLabel.ts"
 
 const context = (role: string, rig: string | undefined) =>
   [`You are ${role}${rig === undefined ? "" : ` in rig ${rig}`}.`, "Run `gt status` to see the work on hand."].join(
     "\n"
   )
 
-/**
- * @since 0.1.0
- */
 export const prime = Command.make(
   "prime",
   {
@@ -27,9 +22,9 @@ export const prime = Command.make(
   },
   ({ hook }) =>
     Effect.gen(function* () {
-      const labels = yield* Labels.CurrentLabels
+      const labels = yield* Labels.Current
       yield* Effect.gen(function* () {
-        const text = context(yield* Context.required("gt.role"), labels["gt.rig"])
+        const text = context(yield* RequiredLabel.required("gt.role"), labels["gt.rig"])
         yield* Console.log(
           hook
             ? JSON.stringify({ hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: text } })

@@ -1,8 +1,6 @@
 /**
  * `gt prompt SESSION TEXT`: types a prompt into an agent's session, waiting out the
  * debounce a terminal needs before Enter.
- *
- * @since 0.1.0
  */
 import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect, Schema } from "effect"
@@ -10,9 +8,6 @@ import { Argument, Command, Flag } from "effect/cli"
 import * as Address from "../Address.ts"
 import { GtError } from "../GtError.ts"
 
-/**
- * @since 0.1.0
- */
 export const prompt = Command.make(
   "prompt",
   {

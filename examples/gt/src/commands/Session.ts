@@ -1,8 +1,6 @@
 /**
  * `gt session start|stop`: a Claude Code session for an agent, started with gt's
- * telemetry environment (SPEC §6) under the agent's labels.
- *
- * @since 0.1.0
+ * telemetry environment (docs/contract.md#claude-code-sessions) under the agent's labels.
  */
 import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Clock, Console, Effect, Option } from "effect"
@@ -32,7 +30,7 @@ const start = Command.make(
   },
   (flags) =>
     Effect.gen(function* () {
-      const role = Option.getOrUndefined(flags.role) ?? (yield* Labels.CurrentLabels)["gt.role"] ?? ""
+      const role = Option.getOrUndefined(flags.role) ?? (yield* Labels.Current)["gt.role"] ?? ""
       const sessionId = Option.isSome(flags.session) ? flags.session.value : yield* newSessionId(role || "session")
       yield* Effect.gen(function* () {
         if (role === "") return yield* new GtError({ message: "no role: pass --role or set GT_ROLE" })
@@ -64,9 +62,6 @@ const stop = Command.make(
     )
 ).pipe(Command.withDescription("Stop a Claude Code session"))
 
-/**
- * @since 0.1.0
- */
 export const session = Command.make("session").pipe(
   Command.withDescription("Start and stop Claude Code sessions"),
   Command.withSubcommands([start, stop])

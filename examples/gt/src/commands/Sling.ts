@@ -1,7 +1,5 @@
 /**
  * `gt sling BEAD TARGET`: hands a bead to an agent and marks it in progress.
- *
- * @since 0.1.0
  */
 import { Labels, Outcome } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
@@ -10,9 +8,6 @@ import * as Address from "../Address.ts"
 import { Bd } from "../Bd.ts"
 import * as BdOutput from "../BdOutput.ts"
 
-/**
- * @since 0.1.0
- */
 export const sling = Command.make(
   "sling",
   {

@@ -1,7 +1,5 @@
 /**
  * `gt status`: the town at a glance, from two bd calls.
- *
- * @since 0.1.0
  */
 import { Labels } from "@gastown-otel/telemetry"
 import { Console, Effect, Schema } from "effect"
@@ -20,9 +18,6 @@ const report = (stats: typeof BdOutput.Stats.Type, working: ReadonlyArray<typeof
     working.length === 0 ? "Nothing in progress." : Table.render(working.map((i) => [i.id, i.title]))
   ].join("\n\n")
 
-/**
- * @since 0.1.0
- */
 export const status = Command.make(
   "status",
   { json: Flag.Boolean("json").pipe(Flag.withDescription("Print JSON for machines"), Flag.withDefault(false)) },

@@ -5,7 +5,7 @@ import * as http from "node:http"
 import * as https from "node:https"
 
 /** What came back: the status and `Retry-After` in ms, or a transport failure. */
-export type Outcome =
+export type Response =
   | { readonly _tag: "Response"; readonly status: number; readonly retryAfterMs: number | undefined }
   | { readonly _tag: "TransportError"; readonly message: string }
 
@@ -40,8 +40,8 @@ export const post = (
   url: URL,
   body: Uint8Array,
   headers: Readonly<Record<string, string>>
-): Effect.Effect<Outcome> =>
-  Effect.callback<Outcome>((resume) => {
+): Effect.Effect<Response> =>
+  Effect.callback<Response>((resume) => {
     const secure = url.protocol === "https:"
     const request = (secure ? https : http).request(url, {
       method: "POST",

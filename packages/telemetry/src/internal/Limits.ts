@@ -3,13 +3,13 @@
 // VictoriaMetrics makes every resource attribute a label. Our own fields are bounded by the
 // catalogue (names, byte limits; the tests check the limits hold for any input); what the
 // user hands us (OTEL_RESOURCE_ATTRIBUTES) is bounded here.
-import { GtContext, Redact, Truncate } from "@gastown-otel/schema"
+import { Correlation, Redact, Truncate } from "@gastown-otel/schema"
 
 export const victoriaLogs = { maxFieldNameBytes: 128, maxFields: 1000 } as const
 
 export const maxResourceAttributes = 32
 // Resource attributes become labels in VictoriaMetrics: the same cut as label values.
-export const maxResourceValueBytes = GtContext.maxValueBytes
+export const maxResourceValueBytes = Correlation.maxValueBytes
 
 /** Resource attributes within the limits (values redacted and cut), and the keys left out. */
 export const resource = (

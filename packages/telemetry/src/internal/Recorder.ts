@@ -1,14 +1,14 @@
 // The in-process half of the pipeline: turns validated events into metric deltas and
 // log records, bounded in memory. Exporters drain it; nothing here does I/O.
-import { type Catalogue, Derive, GtContext, type SelfEvents } from "@gastown-otel/schema"
+import { type Catalogue, Derive, Correlation, type SelfEvents } from "@gastown-otel/schema"
 import type { Tracer } from "effect"
-import * as Accumulated from "./Accumulated.ts"
-import { nowUnixNano } from "./Clock.ts"
+import * as Tally from "./Tally.ts"
+import * as UnixNanos from "./UnixNanos.ts"
 import * as LabelGuard from "./LabelGuard.ts"
-import type { KeyValue, LogRecord } from "./otlp/Model.ts"
+import type { KeyValue, LogRecordData } from "../OtlpData.ts"
 
 /** One label set of one metric, with what happened to it since the last drain. */
-export interface Series extends Accumulated.Accumulated {
+export interface Series extends Tally.Tally {
   readonly key: string
   readonly metric: Catalogue.Metric
   readonly attributes: ReadonlyArray<KeyValue>
@@ -45,7 +45,7 @@ type Buffered =
   | { readonly derived: Derive.LogRecord; readonly timeUnixNano: bigint; readonly span: Tracer.AnySpan | undefined }
   | undefined
 
-const toLogRecord = ({ derived, timeUnixNano, span }: NonNullable<Buffered>): LogRecord => ({
+const toLogRecord = ({ derived, timeUnixNano, span }: NonNullable<Buffered>): LogRecordData => ({
   timeUnixNano,
   observedTimeUnixNano: timeUnixNano,
   severityNumber: Derive.severityNumber[derived.severity],
@@ -67,12 +67,12 @@ const bucketIndex = (bounds: ReadonlyArray<number>, value: number): number => {
 export interface Recorder {
   readonly record: (
     event: Catalogue.Event,
-    context: GtContext.GtContext,
+    context: Correlation.Labels,
     span: Tracer.AnySpan | undefined,
     timeUnixNano: bigint
   ) => Derive.LogRecord
   /** Takes the dirty series (resetting their deltas) and the buffered log records. */
-  readonly drain: () => { readonly series: ReadonlyArray<Series>; readonly logs: ReadonlyArray<LogRecord> }
+  readonly drain: () => { readonly series: ReadonlyArray<Series>; readonly logs: ReadonlyArray<LogRecordData> }
   /** Puts drained deltas back, when they could not be exported yet. */
   readonly restore: (deltas: ReadonlyArray<Series>) => void
   readonly drop: (reason: DropReason, count?: number) => void
@@ -120,7 +120,7 @@ export const make = (options: {
         const value = update.labelValues[i]
         return value === undefined ? [] : [{ key: k, value: { string: value } }]
       }),
-      ...Accumulated.empty(update.metric.kind === "histogram" ? (update.metric.boundaries ?? []).length + 1 : 0),
+      ...Tally.empty(update.metric.kind === "histogram" ? (update.metric.boundaries ?? []).length + 1 : 0),
       dirty: false
     }
     series.set(key, s)
@@ -132,7 +132,7 @@ export const make = (options: {
   // drain), so a count of drops never drops itself.
   const recordWith = (
     event: Catalogue.Event,
-    context: GtContext.GtContext,
+    context: Correlation.Labels,
     span: Tracer.AnySpan | undefined,
     timeUnixNano: bigint,
     bounded: boolean
@@ -185,7 +185,7 @@ export const make = (options: {
       const fresh = total - (reported.get(reason) ?? 0)
       if (fresh <= 0) continue
       reported.set(reason, total)
-      recordWith({ _tag: "telemetry.dropped", reason, count: fresh }, {}, undefined, nowUnixNano(), false)
+      recordWith({ _tag: "telemetry.dropped", reason, count: fresh }, {}, undefined, UnixNanos.now(), false)
     }
   }
 
@@ -195,13 +195,13 @@ export const make = (options: {
     const out = dirty.map((s) => ({ ...s, buckets: [...s.buckets] }))
     for (const s of dirty) {
       s.dirty = false
-      Accumulated.reset(s, s.metric.kind === "gauge")
+      Tally.reset(s, s.metric.kind === "gauge")
     }
     const taken = logs
     const from = first
     logs = []
     first = 0
-    const records: Array<LogRecord> = []
+    const records: Array<LogRecordData> = []
     for (let i = from; i < taken.length; i++) records.push(toLogRecord(taken[i]!))
     return { series: out, logs: records }
   }
@@ -212,7 +212,7 @@ export const make = (options: {
       if (s === undefined) continue
       s.dirty = true
       // A drain does not reset a gauge: it still holds its value, or a newer one.
-      if (d.metric.kind !== "gauge") Accumulated.add(s, d, false)
+      if (d.metric.kind !== "gauge") Tally.add(s, d, false)
     }
   }
 

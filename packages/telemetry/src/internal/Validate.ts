@@ -105,12 +105,16 @@ export const compile = (ast: SchemaAST.AST): Check | undefined => {
   }
 }
 
+const compiled = Catalogue.entries
+  .map((e) => ({ name: e.spec.name, schema: e.schema as Schema.Top }))
+  .map(({ name, schema }) => ({ name, schema, check: compile(schema.ast) }))
+
+/** Events whose schema could not be compiled: they are checked by `Schema.is`. */
+export const fallbacks: ReadonlyArray<string> = compiled.filter((c) => c.check === undefined).map((c) => c.name)
+
 /** Per event name: the compiled check, or `Schema.is` where the schema could not be compiled. */
 export const checks: ReadonlyMap<string, Check> = new Map(
-  Catalogue.entries.map((e) => {
-    const schema = e.schema as Schema.Top
-    return [e.spec.name, compile(schema.ast) ?? Schema.is(schema)]
-  })
+  compiled.map(({ check, name, schema }) => [name, check ?? Schema.is(schema)])
 )
 
 const explain = Schema.decodeUnknownExit(Catalogue.Event as unknown as Schema.Codec<unknown, unknown>)

@@ -15,7 +15,7 @@ export const on = (overrides: Partial<TelemetryConfig.On> = {}): TelemetryConfig
   timeoutMs: TelemetryConfig.defaultTimeoutMs,
   serviceName: Resource.serviceNames.gt,
   resourceAttributes: [],
-  context: {},
+  labels: {},
   bdOutput: true,
   strict: false,
   stateDir: "/tmp/gastown-otel-state",

@@ -1,38 +1,22 @@
-// Runs the emit-one program as a real process with the project's Node.
+// Runs test/programs/emit-one.ts as a real process: one bd.call through layerConfig("gt"),
+// then the exit its mode asks for.
+import { Endpoints, Process, TempDir } from "@gastown-otel/testkit"
 import { Effect } from "effect"
-import { spawn } from "node:child_process"
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { TelemetryConfig } from "@gastown-otel/telemetry"
 
 const program = fileURLToPath(new URL("../programs/emit-one.ts", import.meta.url))
 
-export const metricsPath = new URL(TelemetryConfig.defaultUrls.metrics).pathname
-export const logsPath = new URL(TelemetryConfig.defaultUrls.logs).pathname
-
-export interface Run {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stderr: string
-  readonly ms: number
-}
-
-export const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "gastown-otel-"))
-
-/**
- * A flush budget for tests that check what arrives rather than how long exit takes: on a
- * loaded machine the default 200 ms could leave the last batch in the spool.
- */
-export const patient = { GT_OTEL_FLUSH_TIMEOUT_MS: "5000" }
+export const metricsPath = Endpoints.paths.metrics
+export const logsPath = Endpoints.paths.logs
+export const patient = Endpoints.patientFlush
 
 /** The gt telemetry variables for a backend at `base`. */
-export const urls = (base: string) => ({ GT_OTEL_METRICS_URL: base + metricsPath, GT_OTEL_LOGS_URL: base + logsPath })
+export const urls = (base: string) => Endpoints.telemetryAt("gt", base)
 
 export interface RunOptions {
   readonly mode?: string
   readonly id?: string | number
+  /** Besides PATH, all the program gets; a fresh state directory unless it names one. */
   readonly env?: Record<string, string>
   /** Sent once the program says it is ready (mode "wait"). */
   readonly signal?: NodeJS.Signals
@@ -42,29 +26,14 @@ export interface RunOptions {
   readonly killAfterMs?: number
 }
 
-export const run = (options: RunOptions) =>
-  Effect.promise(
-    () =>
-      new Promise<Run>((resolve) => {
-        const started = performance.now()
-        const child = spawn(process.execPath, [program, options.mode ?? "ok", String(options.id ?? 0)], {
-          env: { PATH: process.env["PATH"] ?? "", GT_OTEL_STATE_DIR: tempDir(), ...options.env },
-          stdio: ["ignore", "pipe", "pipe"]
-        })
-        let stderr = ""
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
-        child.stdout.on("data", (d: Buffer) => {
-          if (options.signal === undefined || !d.toString().includes("ready")) return
-          child.kill(options.signal)
-          if (options.repeatSignalAfterMs !== undefined) {
-            setTimeout(() => child.kill(options.signal), options.repeatSignalAfterMs)
-          }
-        })
-        const timer =
-          options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), options.killAfterMs)
-        child.on("exit", (code, signal) => {
-          clearTimeout(timer)
-          resolve({ code, signal, stderr, ms: performance.now() - started })
-        })
-      })
-  )
+export const run = Effect.fnUntraced(function* (options: RunOptions) {
+  const stateDir = options.env?.["GT_OTEL_STATE_DIR"] ?? (yield* TempDir.make())
+  return yield* Process.node(program, [options.mode ?? "ok", String(options.id ?? 0)], {
+    env: { PATH: process.env["PATH"] ?? "", ...options.env, GT_OTEL_STATE_DIR: stateDir },
+    signalOn:
+      options.signal === undefined
+        ? undefined
+        : { text: "ready", signal: options.signal, repeatAfterMs: options.repeatSignalAfterMs },
+    killAfterMs: options.killAfterMs
+  })
+})

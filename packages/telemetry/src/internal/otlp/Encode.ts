@@ -1,23 +1,19 @@
-/**
- * Hand-rolled OTLP/HTTP protobuf encoding of metrics and logs export requests, straight from the plain model
- * data into one reused buffer. Field numbers follow opentelemetry-proto (common, resource, metrics,
- * logs and the collector services). Proto3 defaults (empty strings, zero scalars) are left out, as a canonical
- * encoder would; oneof and `optional` fields are always written because their presence carries meaning.
- *
- * @since 0.1.0
- */
+// Hand-rolled OTLP/HTTP protobuf encoding of metrics and logs export requests, straight from the plain model
+// data into one reused buffer. Field numbers follow opentelemetry-proto (common, resource, metrics,
+// logs and the collector services). Proto3 defaults (empty strings, zero scalars) are left out, as a canonical
+// encoder would; oneof and `optional` fields are always written because their presence carries meaning.
 import type {
   AnyValue,
   HistogramPoint,
   KeyValue,
-  LogRecord,
+  LogRecordData,
   MetricData,
   NumberPoint,
   ResourceLogs,
   ResourceMetrics,
   Scope,
   Temporality
-} from "./Model.ts"
+} from "../../OtlpData.ts"
 import * as P from "./Protobuf.ts"
 
 // A tag is (field number << 3) | wire type. Every field here is numbered below 16, so every tag is one byte.
@@ -252,12 +248,8 @@ const metric = (m: MetricData): void => {
   P.ldelim(w, at)
 }
 
-/**
- * Encodes an `opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest`, one `ResourceMetrics` with one
- * `ScopeMetrics` per batch.
- *
- * @since 0.1.0
- */
+// Encodes an `opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest`, one `ResourceMetrics` with one
+// `ScopeMetrics` per batch.
 export const metricsRequest = (batches: ReadonlyArray<ResourceMetrics>): Uint8Array => {
   P.reset(w)
   for (let i = 0; i < batches.length; i++) {
@@ -275,7 +267,7 @@ export const metricsRequest = (batches: ReadonlyArray<ResourceMetrics>): Uint8Ar
   return finish()
 }
 
-const logRecord = (r: LogRecord): void => {
+const logRecord = (r: LogRecordData): void => {
   // ScopeLogs.log_records = 2
   const at = P.fork(w, F2_LEN)
   timestamp(LogRecordTag.time, r.timeUnixNano)
@@ -300,12 +292,8 @@ const logRecord = (r: LogRecord): void => {
   P.ldelim(w, at)
 }
 
-/**
- * Encodes an `opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest`, one `ResourceLogs` with one
- * `ScopeLogs` per batch.
- *
- * @since 0.1.0
- */
+// Encodes an `opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest`, one `ResourceLogs` with one
+// `ScopeLogs` per batch.
 export const logsRequest = (batches: ReadonlyArray<ResourceLogs>): Uint8Array => {
   P.reset(w)
   for (let i = 0; i < batches.length; i++) {

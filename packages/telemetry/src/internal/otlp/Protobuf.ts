@@ -1,52 +1,28 @@
-/**
- * A minimal protobuf writer: one growable buffer and free functions that append wire-format values to it.
- * Only what the OTLP encoder needs; no reader, no reflection.
- *
- * @since 0.1.0
- */
+// A minimal protobuf writer: one growable buffer and free functions that append wire-format values to it.
+// Only what the OTLP encoder needs; no reader, no reflection.
 
-/**
- * A growable output buffer. Mutable on purpose: every write appends at `pos`.
- *
- * @since 0.1.0
- */
+// A growable output buffer. Mutable on purpose: every write appends at `pos`.
 export interface Writer {
   buf: Uint8Array
   view: DataView
   pos: number
 }
 
-/**
- * A fresh writer with `initialCapacity` bytes of room.
- *
- * @since 0.1.0
- */
+// A fresh writer with `initialCapacity` bytes of room.
 export const make = (initialCapacity = 4096): Writer => {
   const buf = new Uint8Array(initialCapacity)
   return { buf, view: new DataView(buf.buffer), pos: 0 }
 }
 
-/**
- * Empties the writer, keeping its buffer for reuse.
- *
- * @since 0.1.0
- */
+// Empties the writer, keeping its buffer for reuse.
 export const reset = (w: Writer): void => {
   w.pos = 0
 }
 
-/**
- * A copy of the bytes written so far; the copy lets the writer's buffer be reused.
- *
- * @since 0.1.0
- */
+// A copy of the bytes written so far; the copy lets the writer's buffer be reused.
 export const finish = (w: Writer): Uint8Array => w.buf.slice(0, w.pos)
 
-/**
- * Makes room for `n` more bytes, doubling the buffer as needed.
- *
- * @since 0.1.0
- */
+// Makes room for `n` more bytes, doubling the buffer as needed.
 export const ensure = (w: Writer, n: number): void => {
   const need = w.pos + n
   if (need <= w.buf.length) return
@@ -58,19 +34,11 @@ export const ensure = (w: Writer, n: number): void => {
   w.view = new DataView(buf.buffer)
 }
 
-/**
- * The number of bytes `n` (an unsigned 32-bit integer) takes as a varint.
- *
- * @since 0.1.0
- */
+// The number of bytes `n` (an unsigned 32-bit integer) takes as a varint.
 export const varintSize = (n: number): number =>
   n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5
 
-/**
- * An unsigned 32-bit varint (tags, lengths, enums, bools, uint32 fields).
- *
- * @since 0.1.0
- */
+// An unsigned 32-bit varint (tags, lengths, enums, bools, uint32 fields).
 export const uint32 = (w: Writer, n: number): void => {
   ensure(w, 5)
   const buf = w.buf
@@ -84,11 +52,7 @@ export const uint32 = (w: Writer, n: number): void => {
   w.pos = pos
 }
 
-/**
- * A 64-bit varint given as its low and high unsigned 32-bit halves.
- *
- * @since 0.1.0
- */
+// A 64-bit varint given as its low and high unsigned 32-bit halves.
 export const varint64 = (w: Writer, lo: number, hi: number): void => {
   ensure(w, 10)
   const buf = w.buf
@@ -111,33 +75,21 @@ export const varint64 = (w: Writer, lo: number, hi: number): void => {
 // 2^32: splits a safe integer into 32-bit halves without allocating a bigint.
 const TWO_32 = 4294967296
 
-/**
- * A signed int64 varint from a JS number (truncated to an integer; negatives take ten bytes, as int64 requires).
- *
- * @since 0.1.0
- */
+// A signed int64 varint from a JS number (truncated to an integer; negatives take ten bytes, as int64 requires).
 export const int64 = (w: Writer, n: number): void => {
   const v = Math.trunc(n) || 0
   // ToUint32 (`>>> 0`) is arithmetic modulo 2^32, so both halves come out in two's complement.
   varint64(w, v >>> 0, Math.floor(v / TWO_32) >>> 0)
 }
 
-/**
- * A little-endian fixed32.
- *
- * @since 0.1.0
- */
+// A little-endian fixed32.
 export const fixed32 = (w: Writer, n: number): void => {
   ensure(w, 4)
   w.view.setUint32(w.pos, n >>> 0, true)
   w.pos += 4
 }
 
-/**
- * A little-endian fixed64 (or sfixed64: the bytes are the same) from a JS number, truncated to an integer.
- *
- * @since 0.1.0
- */
+// A little-endian fixed64 (or sfixed64: the bytes are the same) from a JS number, truncated to an integer.
 export const fixed64 = (w: Writer, n: number): void => {
   ensure(w, 8)
   const v = Math.trunc(n) || 0
@@ -146,22 +98,14 @@ export const fixed64 = (w: Writer, n: number): void => {
   w.pos += 8
 }
 
-/**
- * A little-endian fixed64 from a bigint (nanosecond timestamps), taken modulo 2^64.
- *
- * @since 0.1.0
- */
+// A little-endian fixed64 from a bigint (nanosecond timestamps), taken modulo 2^64.
 export const fixed64Big = (w: Writer, n: bigint): void => {
   ensure(w, 8)
   w.view.setBigUint64(w.pos, n, true)
   w.pos += 8
 }
 
-/**
- * A little-endian IEEE 754 double.
- *
- * @since 0.1.0
- */
+// A little-endian IEEE 754 double.
 export const double = (w: Writer, n: number): void => {
   ensure(w, 8)
   w.view.setFloat64(w.pos, n, true)
@@ -170,11 +114,7 @@ export const double = (w: Writer, n: number): void => {
 
 const utf8 = new TextEncoder()
 
-/**
- * A length-prefixed UTF-8 string. Lone surrogates become U+FFFD, as with `TextEncoder`.
- *
- * @since 0.1.0
- */
+// A length-prefixed UTF-8 string. Lone surrogates become U+FFFD, as with `TextEncoder`.
 export const string = (w: Writer, s: string): void => {
   const len = s.length
   // Fast path: assume ASCII, so the byte length is the UTF-16 length; bail out at the first wider char.
@@ -211,12 +151,8 @@ const stringSlow = (w: Writer, s: string): void => {
 const nibble = (c: number): number =>
   c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1
 
-/**
- * Length-prefixed bytes from a hex string of exactly `2 * size` digits. Writes nothing and returns false when the
- * string is malformed, so a bad id drops the field rather than sending a wrong-sized one.
- *
- * @since 0.1.0
- */
+// Length-prefixed bytes from a hex string of exactly `2 * size` digits. Writes nothing and returns false when the
+// string is malformed, so a bad id drops the field rather than sending a wrong-sized one.
 export const hexBytes = (w: Writer, tag: number, hex: string, size: number): boolean => {
   if (hex.length !== size * 2) return false
   ensure(w, 10 + size)
@@ -238,24 +174,16 @@ export const hexBytes = (w: Writer, tag: number, hex: string, size: number): boo
   return true
 }
 
-/**
- * Starts a length-delimited field (nested message or packed repeated): writes `tag` and reserves one length byte.
- * Returns the offset to hand to {@link ldelim}.
- *
- * @since 0.1.0
- */
+// Starts a length-delimited field (nested message or packed repeated): writes `tag` and reserves one length byte.
+// Returns the offset to hand to {@link ldelim}.
 export const fork = (w: Writer, tag: number): number => {
   uint32(w, tag)
   ensure(w, 1)
   return w.pos++
 }
 
-/**
- * Ends a field started by {@link fork}: fills in its length. Most OTLP sub-messages are under 128 bytes, so one byte
- * usually suffices; a longer body is shifted right to make room, which costs one memmove per large message.
- *
- * @since 0.1.0
- */
+// Ends a field started by {@link fork}: fills in its length. Most OTLP sub-messages are under 128 bytes, so one byte
+// usually suffices; a longer body is shifted right to make room, which costs one memmove per large message.
 export const ldelim = (w: Writer, at: number): void => {
   const body = at + 1
   const len = w.pos - body
