@@ -12,13 +12,12 @@ const report = JSON.parse(readFileSync(process.argv[2] ?? ".vitest-report.json",
   testResults: ReadonlyArray<{ name: string }>
 }
 
-const projects = ["packages", "examples"].flatMap((folder) =>
-  existsSync(folder)
-    ? readdirSync(folder)
-        .map((name) => resolve(join(folder, name)))
-        .filter((dir) => existsSync(join(dir, "vitest.config.ts")))
-    : []
-)
+const projects = [
+  ...["packages", "examples"].flatMap((folder) =>
+    existsSync(folder) ? readdirSync(folder).map((name) => resolve(join(folder, name))) : []
+  ),
+  resolve("test")
+].filter((dir) => existsSync(join(dir, "vitest.config.ts")))
 const silent = projects.filter((dir) => !report.testResults.some((r) => r.name.startsWith(dir + "/")))
 for (const dir of silent) console.error(`no test file ran in ${dir}`)
 

@@ -1,5 +1,5 @@
 /**
- * The issue store: a JSON file under a lock file. Every operation reports itself as
+ * The issue store: a JSON file under a lock. Every operation reports itself as
  * `bd.storage.operation` (and `bd.storage.error` when it fails); an operation that found
  * the store locked is retried with backoff, each retry reported as `bd.db.retry`.
  */
@@ -104,7 +104,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   const path = yield* Path.Path
   const telemetry = yield* Telemetry.Telemetry
   const lock: FileLock.Options = {
-    path: `${options.path}.lock`,
+    path: options.path,
     timeoutMs: Duration.toMillis(Duration.fromInputUnsafe(options.lockTimeout ?? "1 second"))
   }
   const attempts = options.attempts ?? 3

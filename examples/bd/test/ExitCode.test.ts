@@ -3,10 +3,11 @@
 import { CaptureServer, Received, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { join } from "node:path"
+import * as lockfile from "proper-lockfile"
 import { attributesOf } from "@gastown-otel/testkit/OtlpDecode"
+import * as FileLock from "../src/FileLock.ts"
 import * as Bd from "./support/Bd.ts"
 
 // A URL on 127.0.0.1 where nothing listens: a port that was just free.
@@ -73,7 +74,10 @@ describe("exit codes", () => {
       Effect.gen(function* () {
         const server = yield* CaptureServer.start()
         const dir = yield* TempDir.make("bd-test-")
-        writeFileSync(join(dir, "beads.json.lock"), String(process.pid))
+        yield* Effect.acquireRelease(
+          Effect.promise(() => lockfile.lock(join(dir, "beads.json"), FileLock.settings)),
+          (release) => Effect.promise(() => release())
+        )
         const result = yield* Bd.run(
           dir,
           ["create", "Never written"],

@@ -4,10 +4,11 @@
 import { CaptureServer, Received, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { execFileSync } from "node:child_process"
-import { existsSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import * as lockfile from "proper-lockfile"
 import { attributesOf } from "@gastown-otel/testkit/OtlpDecode"
+import * as FileLock from "../src/FileLock.ts"
 import * as Bd from "./support/Bd.ts"
 
 const lockOf = (dir: string) => join(dir, "beads.json.lock")
@@ -43,13 +44,17 @@ describe("the store", () => {
       Effect.gen(function* () {
         const server = yield* CaptureServer.start()
         const dir = yield* TempDir.make("bd-test-")
-        writeFileSync(lockOf(dir), String(process.pid))
+        // A live holder: this process, keeping its lock fresh.
+        yield* Effect.acquireRelease(
+          Effect.promise(() => lockfile.lock(join(dir, "beads.json"), FileLock.settings)),
+          (release) => Effect.promise(() => release())
+        )
         const result = yield* Bd.run(dir, ["create", "Blocked"], {
           ...Bd.telemetryTo(server.url),
           BD_LOCK_TIMEOUT: "50 millis"
         })
         assert.strictEqual(result.code, 1)
-        assert.include(result.stderr, `locked by process ${process.pid}`)
+        assert.include(result.stderr, `the store is locked by another bd (${lockOf(dir)})`)
         assert.isTrue(existsSync(lockOf(dir)), "another process's lock is left alone")
 
         // Three attempts: two retries, three waits for the exclusive lock, one error.
@@ -76,10 +81,10 @@ describe("the store", () => {
     () =>
       Effect.gen(function* () {
         const dir = yield* TempDir.make("bd-test-")
-        const dead = execFileSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
-          encoding: "utf8"
-        })
-        writeFileSync(lockOf(dir), dead)
+        // What a holder killed ten seconds ago leaves: a lock nobody has refreshed since.
+        mkdirSync(lockOf(dir))
+        const tenSecondsAgo = new Date(Date.now() - 10_000)
+        utimesSync(lockOf(dir), tenSecondsAgo, tenSecondsAgo)
         const result = yield* Bd.run(dir, ["create", "After a crash"])
         assert.strictEqual(result.code, 0, result.stderr)
         assert.isFalse(existsSync(lockOf(dir)))
