@@ -101,26 +101,12 @@ const text = (status: number, body: string) => HttpServerResponse.text(body + "\
 
 const isJson = (contentType: string | undefined) => /^application\/(?:[\w.+-]*\+)?json\b/i.test(contentType ?? "")
 
-class TooLarge extends Error {}
-
-const decompress = (body: Uint8Array, encoding: string, limit: number): Uint8Array => {
-  const options = { maxOutputLength: limit }
-  try {
-    switch (encoding) {
-      case "":
-      case "identity":
-        return body
-      case "gzip":
-      case "x-gzip":
-        return zlib.gunzipSync(body, options)
-      case "deflate":
-        return zlib.inflateSync(body, options)
-    }
-  } catch (error) {
-    if (error instanceof RangeError) throw new TooLarge()
-    throw error
-  }
-  throw new Error(`unsupported Content-Encoding ${encoding}: send identity, gzip or deflate`)
+const decoders: Record<string, ((body: Uint8Array, options: zlib.ZlibOptions) => Uint8Array) | undefined> = {
+  "": (body) => body,
+  identity: (body) => body,
+  gzip: zlib.gunzipSync,
+  "x-gzip": zlib.gunzipSync,
+  deflate: zlib.inflateSync
 }
 
 const ingest = (signal: Signal, maxBytes: number) =>
@@ -148,15 +134,17 @@ const ingest = (signal: Signal, maxBytes: number) =>
         : text(400, "cannot read the request body")
     }
     const encoding = (request.headers["content-encoding"] ?? "").trim().toLowerCase()
+    const decoder = decoders[encoding]
+    if (decoder === undefined)
+      return text(415, `unsupported Content-Encoding ${encoding}: send identity, gzip or deflate`)
     let body: Uint8Array
     try {
-      body = decompress(raw.body, encoding, maxBytes)
+      // The output is limited: a small gzip body cannot expand past the limit.
+      body = decoder(raw.body, { maxOutputLength: maxBytes })
     } catch (error) {
-      if (error instanceof TooLarge) return text(413, `request body over the ${maxBytes}-byte limit once decompressed`)
-      return text(
-        encoding.startsWith("unsupported") ? 415 : 400,
-        `cannot decompress the ${encoding} body: ${String(error)}`
-      )
+      if (error instanceof RangeError)
+        return text(413, `request body over the ${maxBytes}-byte limit once decompressed`)
+      return text(400, `cannot decompress the ${encoding} body: ${String(error)}`)
     }
     const store = yield* Store
     return yield* store.ingest(signal, body, request.headers[batchHeader]).pipe(
