@@ -9,7 +9,10 @@ export class WireError extends Error {
 
 export const WireType = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const
 
-const textDecoder = new TextDecoder("utf-8")
+// Node's native UTF-8 slicing: much cheaper than TextDecoder for the short strings OTLP is
+// made of, and it replaces invalid sequences with U+FFFD the same way.
+const utf8 = (buf: Uint8Array, start: number, end: number): string =>
+  Buffer.prototype.utf8Slice.call(buf, start, end) as string
 
 /** A cursor over one message: `next()` reads a field header, then one `read*`/`skip` call reads its value. */
 export class Reader {
@@ -140,7 +143,7 @@ export class Reader {
 
   string(): string {
     const { start, end } = this.bytesRange()
-    return textDecoder.decode(this.buf.subarray(start, end))
+    return utf8(this.buf, start, end)
   }
 
   /** A reader over an embedded message. */

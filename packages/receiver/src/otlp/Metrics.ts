@@ -68,21 +68,40 @@ interface Metric {
 }
 
 // The final label set of one sample: `__name__`, then `pairs` in order with `extra` last;
-// empty values dropped, the last value of a name kept, sorted by name.
-const emitSample = (metric: Metric, suffix: string, pairs: Pairs, extra: Pairs, ms: number, value: number) => {
-  const byName = new Map<string, string>([["__name__", Naming.promCompatible(metric.name + suffix)]])
+// empty values dropped, the last value of a name kept, sorted by name. Label sets repeat
+// from request to request: the result is cached under the raw pairs.
+const seriesCache = new Map<string, { readonly key: string; readonly labels: ReadonlyArray<string> }>()
+
+const finalLabels = (name: string, pairs: Pairs, extra: Pairs) => {
+  const byName = new Map<string, string>([["__name__", Naming.promCompatible(name)]])
   const add = (list: Pairs) => {
     for (let i = 0; i < list.length; i += 2) {
       const v = list[i + 1]!
-      const name = labelName(list[i]!)
-      if (v !== "" && name !== "__name__") byName.set(name, v)
+      const label = labelName(list[i]!)
+      if (v !== "" && label !== "__name__") byName.set(label, v)
     }
   }
   add(pairs)
   add(extra)
   const labels: Array<string> = []
-  for (const name of [...byName.keys()].toSorted()) labels.push(name, byName.get(name)!)
-  metric.sink(JSON.stringify(labels), labels, ms, value)
+  for (const label of [...byName.keys()].toSorted()) labels.push(label, byName.get(label)!)
+  return { key: JSON.stringify(labels), labels }
+}
+
+const emitSample = (metric: Metric, suffix: string, pairs: Pairs, extra: Pairs, ms: number, value: number) => {
+  const name = metric.name + suffix
+  // Length-prefixed, so no two lists of strings read the same.
+  let raw = `${name.length}:${name}`
+  for (const part of pairs) raw += `\u0000${part.length}:${part}`
+  raw += "\u0001"
+  for (const part of extra) raw += `\u0000${part.length}:${part}`
+  let series = seriesCache.get(raw)
+  if (series === undefined) {
+    series = finalLabels(name, pairs, extra)
+    if (seriesCache.size >= 200_000) seriesCache.clear()
+    seriesCache.set(raw, series)
+  }
+  metric.sink(series.key, series.labels, ms, value)
 }
 
 const timeMs = (r: Reader): number => {
@@ -92,13 +111,14 @@ const timeMs = (r: Reader): number => {
 
 const numberPoint = (metric: Metric, point: Reader, base: Pairs) => {
   const pairs = base.slice()
+  const emit = collect(pairs)
   let ms = 0
   let value = 0
   let flags = 0
   while (point.next()) {
     switch (point.field) {
       case 7:
-        keyValue(point.message(), "", collect(pairs))
+        keyValue(point.message(), "", emit)
         break
       case 3:
         ms = timeMs(point)
@@ -121,6 +141,7 @@ const numberPoint = (metric: Metric, point: Reader, base: Pairs) => {
 
 const histogramPoint = (metric: Metric, point: Reader, base: Pairs) => {
   const pairs = base.slice()
+  const emit = collect(pairs)
   let ms = 0
   let count = 0
   let sum: number | undefined
@@ -130,7 +151,7 @@ const histogramPoint = (metric: Metric, point: Reader, base: Pairs) => {
   while (point.next()) {
     switch (point.field) {
       case 9:
-        keyValue(point.message(), "", collect(pairs))
+        keyValue(point.message(), "", emit)
         break
       case 3:
         ms = timeMs(point)
@@ -189,6 +210,7 @@ const buckets = (r: Reader): { offset: number; counts: Array<number> } => {
 
 const exponentialPoint = (metric: Metric, point: Reader, base: Pairs) => {
   const pairs = base.slice()
+  const emit = collect(pairs)
   let ms = 0
   let count = 0
   let sum: number | undefined
@@ -201,7 +223,7 @@ const exponentialPoint = (metric: Metric, point: Reader, base: Pairs) => {
   while (point.next()) {
     switch (point.field) {
       case 1:
-        keyValue(point.message(), "", collect(pairs))
+        keyValue(point.message(), "", emit)
         break
       case 3:
         ms = timeMs(point)
@@ -258,6 +280,7 @@ const exponentialPoint = (metric: Metric, point: Reader, base: Pairs) => {
 
 const summaryPoint = (metric: Metric, point: Reader, base: Pairs) => {
   const pairs = base.slice()
+  const emit = collect(pairs)
   let ms = 0
   let count = 0
   let sum = 0
@@ -266,7 +289,7 @@ const summaryPoint = (metric: Metric, point: Reader, base: Pairs) => {
   while (point.next()) {
     switch (point.field) {
       case 7:
-        keyValue(point.message(), "", collect(pairs))
+        keyValue(point.message(), "", emit)
         break
       case 3:
         ms = timeMs(point)
