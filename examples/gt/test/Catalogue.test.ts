@@ -1,12 +1,11 @@
 // Every catalogue event is emitted by the example CLIs, and by the one the catalogue names:
 // a day in the town, run with the real gt and bd, and what reached the backend.
-import { CaptureServer, Received } from "@gastown-otel/testkit"
+import { CaptureServer, Cli, Received } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue, Resource } from "@gastown-otel/schema"
 import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import * as Cli from "./support/Cli.ts"
 
 describe("the catalogue", () => {
   it.live(

@@ -2,13 +2,12 @@
 // network or a valid key and still exports its start-up telemetry to the endpoints gt
 // hands it. Everything stays on this machine: the model API is a closed local port,
 // non-essential traffic is off, and the session is stopped once its telemetry arrived.
-import { CaptureServer, Received } from "@gastown-otel/testkit"
+import { CaptureServer, Cli, Received } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { createRequire } from "node:module"
 import * as path from "node:path"
 import { attributesOf, decodeMetrics } from "@gastown-otel/testkit/OtlpDecode"
-import * as Cli from "./support/Cli.ts"
 
 // The platform package ships the binary (npm installs the one for this platform).
 const claudeBin = (): string => {

@@ -1,10 +1,9 @@
 // gt and bd as separate processes report as one: gt's bd.call events and bd's own storage
 // metrics arrive under the same gt.* labels, and bd's records join gt's trace.
-import { CaptureServer, Received } from "@gastown-otel/testkit"
+import { CaptureServer, Cli, Received } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue, Resource } from "@gastown-otel/schema"
 import { Effect } from "effect"
-import * as Cli from "./support/Cli.ts"
 
 const counterOf = (event: string) => Catalogue.metrics.find((m) => m.event === event && m.kind === "counter")!.name
 const severity = { INFO: 9, ERROR: 17 }

@@ -1,10 +1,9 @@
 // Telemetry never changes gt's exit code, and a dead or hanging backend costs at most the
 // flush budget at exit.
-import { CaptureServer } from "@gastown-otel/testkit"
+import { CaptureServer, Cli } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as net from "node:net"
-import * as Cli from "./support/Cli.ts"
 
 // A port nothing listens on: bound, then released.
 const closedPortUrl = Effect.promise(

@@ -1,8 +1,7 @@
 // `gt flush` sends what an earlier command spooled while the backend was down, once.
-import { CaptureServer, Received } from "@gastown-otel/testkit"
+import { CaptureServer, Cli, Received } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as Cli from "./support/Cli.ts"
 
 describe("gt flush", () => {
   it.live("sends the spool left by a command that met a down backend, exactly once", () =>

@@ -1,10 +1,9 @@
 // Secrets planted in arguments, in bd's output and errors, and in the environment never
 // reach the wire: every request gt and bd sent is searched, raw and decoded.
-import { CaptureServer, Received } from "@gastown-otel/testkit"
+import { CaptureServer, Cli, Received } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Redact } from "@gastown-otel/schema"
 import { Effect } from "effect"
-import * as Cli from "./support/Cli.ts"
 
 // Fake tokens, assembled at run time so that secret scanners do not flag this file.
 const secrets = {

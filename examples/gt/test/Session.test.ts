@@ -1,10 +1,9 @@
 // `gt session start` hands its Claude session exactly the variables of docs/contract.md#claude-code-sessions, which the
 // stand-in session program prints back as JSON.
-import { CaptureServer, Received } from "@gastown-otel/testkit"
+import { CaptureServer, Cli, Received } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
-import * as Cli from "./support/Cli.ts"
 
 // The agent's context, as its environment gives it to gt.
 const agent = { GT_RIG: "mol", GT_POLECAT: "jana", GT_SESSION: "mol-jana-1", GT_RUN: "run-7", ...Cli.patientFlush }

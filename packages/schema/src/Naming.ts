@@ -26,6 +26,14 @@ export const victoriaMetricsFlags: ReadonlyArray<string> = ["-usePromCompatibleN
 export const promCompatible = (name: string): string => name.replace(/[^a-zA-Z0-9_:]/g, "_")
 
 /**
+ * A label name as VictoriaMetrics stores it under {@link victoriaMetricsFlags}: like
+ * {@link promCompatible}, but `:` is also replaced (Prometheus reserves it for metric names).
+ *
+ * @since 0.1.0
+ */
+export const promCompatibleLabel = (name: string): string => name.replace(/[^a-zA-Z0-9_]/g, "_")
+
+/**
  * The series names one metric produces in VictoriaMetrics: one for a counter or gauge,
  * `_bucket`/`_sum`/`_count` for a histogram.
  *

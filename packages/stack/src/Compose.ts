@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as Grafana from "./Grafana.ts"
-import { Naming } from "@gastown-otel/schema"
+import { Endpoints, Naming } from "@gastown-otel/schema"
 import type * as Document from "./Document.ts"
 
 /**
@@ -27,7 +27,7 @@ export const images = {
  * @since 0.1.0
  * @category compose
  */
-export const ports = { victoriametrics: 8428, victorialogs: 9428, grafana: 9429 } as const
+export const ports = { victoriametrics: Endpoints.ports.metrics, victorialogs: Endpoints.ports.logs, grafana: 9429 } as const
 
 /**
  * The compose service names; inside the compose network they are also the host names.
@@ -37,7 +37,12 @@ export const ports = { victoriametrics: 8428, victorialogs: 9428, grafana: 9429 
  */
 export type Service = keyof typeof images
 
-const containerPorts: { readonly [S in Service]: number } = { victoriametrics: 8428, victorialogs: 9428, grafana: 3000 }
+// VictoriaMetrics and VictoriaLogs listen on their usual ports inside the network too.
+export const containerPorts: { readonly [S in Service]: number } = {
+  victoriametrics: Endpoints.ports.metrics,
+  victorialogs: Endpoints.ports.logs,
+  grafana: 3000
+}
 
 /**
  * How long the stack keeps data.

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { Endpoints } from "@gastown-otel/schema"
 import type * as Document from "./Document.ts"
 
 /**
@@ -83,7 +84,7 @@ export const datasources = (): { readonly [key: string]: Document.Value } => ({
       uid: metricsDatasource.uid,
       type: metricsDatasource.type,
       access: "proxy",
-      url: "http://victoriametrics:8428",
+      url: `http://victoriametrics:${Endpoints.ports.metrics}`,
       isDefault: true,
       editable: false,
       // Tells Grafana's Prometheus client which APIs it may use (VictoriaMetrics' own choice).
@@ -94,7 +95,7 @@ export const datasources = (): { readonly [key: string]: Document.Value } => ({
       uid: logsDatasource.uid,
       type: logsDatasource.type,
       access: "proxy",
-      url: "http://victorialogs:9428",
+      url: `http://victorialogs:${Endpoints.ports.logs}`,
       editable: false,
       jsonData: { maxLines: 1000 }
     }

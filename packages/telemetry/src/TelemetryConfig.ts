@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Correlation, Resource } from "@gastown-otel/schema"
+import { Correlation, Endpoints, Resource } from "@gastown-otel/schema"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Config, Console, Effect, Option, Schema } from "effect"
@@ -131,10 +131,7 @@ export type TelemetryConfig = Off | On
  * @since 0.1.0
  * @category defaults
  */
-export const defaultUrls = {
-  metrics: "http://localhost:8428/opentelemetry/api/v1/push",
-  logs: "http://localhost:9428/insert/opentelemetry/v1/logs"
-} as const
+export const defaultUrls = Endpoints.localUrls
 
 /**
  * The OTel specification's default export timeout, in milliseconds.

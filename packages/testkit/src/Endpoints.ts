@@ -3,18 +3,16 @@
  *
  * @since 0.1.0
  */
+import { Endpoints } from "@gastown-otel/schema"
 import { TelemetryConfig } from "@gastown-otel/telemetry"
 
 /**
- * The OTLP paths of the stack's VictoriaMetrics and VictoriaLogs, which exporters post to.
+ * The OTLP paths of VictoriaMetrics and VictoriaLogs, which exporters post to.
  *
  * @since 0.1.0
  * @category endpoints
  */
-export const paths = {
-  metrics: new URL(TelemetryConfig.defaultUrls.metrics).pathname,
-  logs: new URL(TelemetryConfig.defaultUrls.logs).pathname
-} as const
+export const paths = Endpoints.paths
 
 /**
  * The variables that turn a program's telemetry on, to a server at `base`

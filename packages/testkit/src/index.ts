@@ -2,6 +2,7 @@
  * @since 0.1.0
  */
 export * as CaptureServer from "./CaptureServer.ts"
+export * as Cli from "./Cli.ts"
 export * as Endpoints from "./Endpoints.ts"
 export * as OtlpDecode from "./OtlpDecode.ts"
 export * as Process from "./Process.ts"

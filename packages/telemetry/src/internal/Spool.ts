@@ -3,6 +3,7 @@
 // process and goes out with a later one. A file is claimed by an atomic rename before it
 // is sent, so two processes never send the same file; a claim left by a killed process is
 // taken back. Past the size cap the oldest files go first, counted.
+import { Endpoints } from "@gastown-otel/schema"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -26,10 +27,7 @@ export interface Entry {
   readonly body: Uint8Array
 }
 
-/**
- * The HTTP header carrying {@link Entry.batch}. VictoriaMetrics and VictoriaLogs ignore it.
- */
-export const batchHeader = "x-gastown-otel-batch"
+export const batchHeader = Endpoints.batchHeader
 
 export interface Spool {
   /** Writes a request; returns the items of older requests dropped to make room. */

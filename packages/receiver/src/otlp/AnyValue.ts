@@ -1,0 +1,154 @@
+/**
+ * OTLP attribute values as VictoriaMetrics and VictoriaLogs turn them into label values
+ * and fields: everything becomes a string. Ints in decimal, doubles as Go prints them
+ * (`0.005`, never `5e-3`), booleans `true`/`false`, bytes in base64, arrays as JSON, and a
+ * key-value list flattened into dotted names (`parent.child`). A key-value without a key or
+ * without a value is skipped.
+ *
+ * @since 0.1.0
+ */
+import { formatFloat, formatFloatG } from "../internal/GoFormat.ts"
+import { Reader, WireType } from "../internal/Protobuf.ts"
+
+/**
+ * Receives one flattened attribute.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Emit = (name: string, value: string) => void
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
+
+/**
+ * Decodes one `KeyValue` message, emitting `prefix.key` (or `key` with no prefix).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const keyValue = (kv: Reader, prefix: string, emit: Emit): void => {
+  let key: string | undefined
+  let value: Reader | undefined
+  while (kv.next()) {
+    if (kv.field === 1 && kv.wire === WireType.bytes) key = kv.string()
+    else if (kv.field === 2 && kv.wire === WireType.bytes) value = kv.message()
+    else kv.skip()
+  }
+  if (key === undefined || value === undefined) return
+  anyValue(value, prefix === "" ? key : `${prefix}.${key}`, emit)
+}
+
+/**
+ * Decodes one `AnyValue` message under `name`. Only the last member present counts, as
+ * with any protobuf `oneof`.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const anyValue = (value: Reader, name: string, emit: Emit): void => {
+  while (value.next()) {
+    switch (value.field) {
+      case 1:
+        emit(name, value.string())
+        break
+      case 2:
+        emit(name, value.bool() ? "true" : "false")
+        break
+      case 3:
+        emit(name, value.int64().toString())
+        break
+      case 4:
+        emit(name, formatFloat(value.double()))
+        break
+      case 5:
+        emit(name, arrayJson(value.message()))
+        break
+      case 6: {
+        const list = value.message()
+        while (list.next()) {
+          if (list.field === 1) keyValue(list.message(), name, emit)
+          else list.skip()
+        }
+        break
+      }
+      case 7:
+        emit(name, base64(value.bytes()))
+        break
+      default:
+        value.skip()
+    }
+  }
+}
+
+// Arrays are kept whole as JSON, as VictoriaLogs does for /insert/jsonline.
+const arrayJson = (array: Reader): string => {
+  const items: Array<string> = []
+  while (array.next()) {
+    if (array.field === 1) items.push(anyValueJson(array.message()))
+    else array.skip()
+  }
+  return `[${items.join(",")}]`
+}
+
+const anyValueJson = (value: Reader): string => {
+  let json = "null"
+  while (value.next()) {
+    switch (value.field) {
+      case 1:
+        json = JSON.stringify(value.string())
+        break
+      case 2:
+        json = value.bool() ? "true" : "false"
+        break
+      case 3:
+        json = value.int64().toString()
+        break
+      case 4:
+        json = formatFloatG(value.double())
+        break
+      case 5:
+        json = arrayJson(value.message())
+        break
+      case 6: {
+        const list = value.message()
+        const members: Array<string> = []
+        while (list.next()) {
+          if (list.field !== 1) {
+            list.skip()
+            continue
+          }
+          const kv = list.message()
+          let key: string | undefined
+          let member: string | undefined
+          while (kv.next()) {
+            if (kv.field === 1 && kv.wire === WireType.bytes) key = kv.string()
+            else if (kv.field === 2 && kv.wire === WireType.bytes) member = anyValueJson(kv.message())
+            else kv.skip()
+          }
+          if (key !== undefined && member !== undefined) members.push(`${JSON.stringify(key)}:${member}`)
+        }
+        json = `{${members.join(",")}}`
+        break
+      }
+      case 7:
+        json = JSON.stringify(base64(value.bytes()))
+        break
+      default:
+        value.skip()
+    }
+  }
+  return json
+}
+
+/**
+ * Decodes a message's repeated `KeyValue` field `field` (attributes) into `emit`.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const attributesOf = (message: Reader, field: number, prefix: string, emit: Emit): void => {
+  while (message.next()) {
+    if (message.field === field && message.wire === WireType.bytes) keyValue(message.message(), prefix, emit)
+    else message.skip()
+  }
+}

@@ -1,0 +1,53 @@
+// Requests encoded by the official OTLP protobuf definitions shipped with
+// `@opentelemetry/otlp-transformer` (its generated protobufjs root), which share no code
+// with the receiver's decoder. Objects use protobufjs' JSON-ish form: camelCase fields,
+// 64-bit integers as decimal strings, bytes as base64 strings.
+import { createRequire } from "node:module"
+
+interface MessageType {
+  readonly fromObject: (object: unknown) => unknown
+  readonly encode: (message: unknown) => { finish: () => Uint8Array }
+}
+
+interface GeneratedRoot {
+  readonly opentelemetry: {
+    readonly proto: {
+      readonly collector: {
+        readonly metrics: { readonly v1: { readonly ExportMetricsServiceRequest: MessageType } }
+        readonly logs: { readonly v1: { readonly ExportLogsServiceRequest: MessageType } }
+        readonly trace: { readonly v1: { readonly ExportTraceServiceRequest: MessageType } }
+      }
+    }
+  }
+}
+
+const require = createRequire(import.meta.url)
+const root = require("@opentelemetry/otlp-transformer/build/src/generated/root.js") as GeneratedRoot
+const collector = root.opentelemetry.proto.collector
+
+const encodeWith = (type: MessageType, object: unknown): Uint8Array => type.encode(type.fromObject(object)).finish()
+
+export const encodeMetrics = (object: unknown) => encodeWith(collector.metrics.v1.ExportMetricsServiceRequest, object)
+export const encodeLogs = (object: unknown) => encodeWith(collector.logs.v1.ExportLogsServiceRequest, object)
+export const encodeTraces = (object: unknown) => encodeWith(collector.trace.v1.ExportTraceServiceRequest, object)
+
+export type Value = string | number | boolean | { readonly int: string } | { readonly bytes: string }
+
+/** An OTLP `AnyValue` object: numbers are doubles, `{ int }` an int64, `{ bytes }` base64 bytes. */
+export const anyValue = (value: Value | ReadonlyArray<Value> | { readonly kv: Record<string, Value> }): object => {
+  if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } }
+  if (typeof value === "string") return { stringValue: value }
+  if (typeof value === "number") return { doubleValue: value }
+  if (typeof value === "boolean") return { boolValue: value }
+  if ("int" in value) return { intValue: value.int }
+  if ("bytes" in value) return { bytesValue: value.bytes }
+  if ("kv" in value) return { kvlistValue: { values: attributes(value.kv) } }
+  throw new Error("unreachable")
+}
+
+export const attributes = (
+  record: Record<string, Value | ReadonlyArray<Value> | { readonly kv: Record<string, Value> }>
+) => Object.entries(record).map(([key, value]) => ({ key, value: anyValue(value) }))
+
+/** Unix nanoseconds of a millisecond timestamp plus extra nanoseconds, as a decimal string. */
+export const nanos = (ms: number, extraNs = 0): string => (BigInt(ms) * 1_000_000n + BigInt(extraNs)).toString()

@@ -1,0 +1,57 @@
+// A receiver for one test file: the store in a fresh temporary directory and both servers
+// on free ports of 127.0.0.1, closed (and the directory removed) with the layer.
+import { Context, Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as Server from "../../src/Server.ts"
+import * as Store from "../../src/Store.ts"
+
+export class TestReceiver extends Context.Service<
+  TestReceiver,
+  { readonly store: Store.Store["Service"]; readonly receiver: Server.Receiver["Service"]; readonly dataDir: string }
+>()("test/TestReceiver") {}
+
+export const tempDir = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "receiver-test-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+)
+
+export const layer = (options: Server.Options = {}) =>
+  Layer.effect(
+    TestReceiver,
+    Effect.gen(function* () {
+      const dataDir = yield* tempDir
+      const context = yield* Layer.build(
+        Server.layer({ metricsPort: 0, logsPort: 0, ...options }).pipe(
+          Layer.provideMerge(Store.layer({ dataDir: path.join(dataDir, "data") }))
+        )
+      )
+      return {
+        store: Context.get(context, Store.Store),
+        receiver: Context.get(context, Server.Receiver),
+        dataDir: path.join(dataDir, "data")
+      }
+    })
+  )
+
+export interface Response {
+  readonly status: number
+  readonly body: string
+}
+
+export const post = (url: string, body: Uint8Array, headers: Record<string, string> = {}): Effect.Effect<Response> =>
+  Effect.promise(async () => {
+    const response = await fetch(url, {
+      method: "POST",
+      body: body as Uint8Array<ArrayBuffer>,
+      headers: { "content-type": "application/x-protobuf", ...headers }
+    })
+    return { status: response.status, body: await response.text() }
+  })
+
+export const get = (url: string): Effect.Effect<Response> =>
+  Effect.promise(async () => {
+    const response = await fetch(url)
+    return { status: response.status, body: await response.text() }
+  })
