@@ -95,5 +95,5 @@ describe("docker-compose.yml", () => {
     const broken = Document.toYaml({ ...rest, services: { ...rest["services"], grafana: { image: 1 } } })
     const refused = spawnSync(cli, ["-f", "-", "config", "--quiet"], { cwd: root, input: broken, encoding: "utf8" })
     assert.notStrictEqual(refused.status, 0, "a broken file is refused")
-  })
+  }, 30_000)
 })
