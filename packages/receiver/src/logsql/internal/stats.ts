@@ -1,0 +1,137 @@
+// The stats pipe (lib/logstorage/pipe_stats.go and stats_*.go): rows grouped by the `by`
+// values (a missing field groups as ""; `_time` may be cut into buckets), one accumulator per
+// function. count() counts rows, count(f, …) rows where one of the fields is non-empty,
+// count_uniq the distinct non-empty value tuples, sum/avg the values that read as numbers
+// (NaN when none), min/max in VictoriaLogs' value order over non-empty values. Without `by`,
+// no input still gives one row.
+import type * as Ast from "../Ast.ts"
+import type { Row } from "../Engine.ts"
+import { formatFloat, parseNumber } from "./number.ts"
+import { compareValues } from "./order.ts"
+import { formatTime, parseRfc3339 } from "./time.ts"
+
+interface Accumulator {
+  readonly add: (row: Row) => void
+  readonly result: () => string
+}
+
+// The field names a function reads for one row: its arguments, or every field for `*`.
+const fieldsOf = (fields: ReadonlyArray<string>): ((row: Row) => ReadonlyArray<string>) =>
+  fields.includes("*") ? (row) => Object.keys(row.fields).sort() : () => fields
+
+const accumulator = (f: Ast.StatsFunc): (() => Accumulator) => {
+  const names = fieldsOf(f.fields)
+  const all = f.fields.includes("*")
+  switch (f.fn) {
+    case "count":
+      return () => {
+        let n = 0
+        return {
+          add: all
+            ? () => n++
+            : (row) => {
+                if (f.fields.some((name) => (row.fields[name] ?? "") !== "")) n++
+              },
+          result: () => String(n)
+        }
+      }
+    case "count_uniq":
+      return () => {
+        const seen = new Set<string>()
+        return {
+          add: (row) => {
+            const values = names(row).map((name) => row.fields[name] ?? "")
+            if (values.every((v) => v === "")) return
+            seen.add(values.length === 1 ? values[0]! : JSON.stringify(values))
+          },
+          result: () => String(seen.size)
+        }
+      }
+    case "sum":
+    case "avg":
+      return () => {
+        let sum = NaN
+        let count = 0
+        return {
+          add: (row) => {
+            for (const name of names(row)) {
+              const x = parseNumber(row.fields[name] ?? "")
+              if (x === undefined) continue
+              sum = count === 0 ? x : sum + x
+              count++
+            }
+          },
+          result: () => formatFloat(f.fn === "sum" ? sum : count === 0 ? NaN : sum / count)
+        }
+      }
+    case "min":
+    case "max":
+      return () => {
+        let best: string | undefined
+        const sign = f.fn === "min" ? 1 : -1
+        return {
+          add: (row) => {
+            for (const name of names(row)) {
+              const v = row.fields[name] ?? ""
+              if (v !== "" && (best === undefined || sign * compareValues(v, best) < 0)) best = v
+            }
+          },
+          result: () => best ?? ""
+        }
+      }
+  }
+}
+
+const bucketOf = (by: Ast.StatsBy): ((row: Row) => string) => {
+  const { bucketNs, field } = by
+  if (bucketNs === undefined) return (row) => row.fields[field] ?? ""
+  const offset = by.offsetNs ?? 0n
+  return (row) => {
+    const t = row.timeNs ?? parseRfc3339(row.fields["_time"] ?? "")
+    if (t === undefined) return ""
+    let r = (t - offset) % bucketNs
+    if (r < 0n) r += bucketNs
+    return formatTime(t - r)
+  }
+}
+
+interface Group {
+  readonly values: ReadonlyArray<string>
+  readonly accumulators: ReadonlyArray<Accumulator>
+}
+
+export const make = (pipe: Extract<Ast.Pipe, { _tag: "Stats" }>) => {
+  const keys = pipe.by.map(bucketOf)
+  const makers = pipe.funcs.map(accumulator)
+  const groups = new Map<string, Group>()
+  const group = (values: ReadonlyArray<string>, key: string): Group => {
+    let g = groups.get(key)
+    if (g === undefined) {
+      g = { values, accumulators: makers.map((m) => m()) }
+      groups.set(key, g)
+    }
+    return g
+  }
+  const single = keys.length === 1 ? keys[0]! : undefined
+  const push = (row: Row): void => {
+    let g: Group
+    if (single !== undefined) {
+      const v = single(row)
+      g = groups.get(v) ?? group([v], v)
+    } else {
+      const values = keys.map((k) => k(row))
+      g = group(values, JSON.stringify(values))
+    }
+    for (const a of g.accumulators) a.add(row)
+  }
+  const rows = (): Array<Row> => {
+    if (groups.size === 0 && pipe.by.length === 0) group([], "")
+    return [...groups.values()].map((g) => {
+      const fields: Record<string, string> = {}
+      pipe.by.forEach((b, i) => (fields[b.field] = g.values[i]!))
+      pipe.funcs.forEach((f, i) => (fields[f.name] = g.accumulators[i]!.result()))
+      return { timeNs: undefined, fields }
+    })
+  }
+  return { push, rows }
+}
