@@ -189,12 +189,12 @@ const guard = (body: () => Response, onError: (e: LogsQLError) => Response = fai
 export const jsonLine = (row: Engine.Row, fieldOrder: ReadonlyArray<string> | undefined): string => {
   const names =
     fieldOrder === undefined
-      ? Object.keys(row.fields).sort()
+      ? Object.keys(row.fields).toSorted()
       : fieldOrder.flatMap((f) =>
           f.endsWith("*")
             ? Object.keys(row.fields)
                 .filter((n) => n.startsWith(f.slice(0, -1)))
-                .sort()
+                .toSorted()
             : [f]
         )
   const parts: Array<string> = []
@@ -240,7 +240,7 @@ export const query = (params: URLSearchParams, source: LogSource, nowNs: bigint)
   })
 
 const valuesWithHits = (entries: Iterable<readonly [string, number]>, limit = 0): string => {
-  let values = [...entries].sort(([a, x], [b, y]) => y - x || compareValues(a, b))
+  let values = [...entries].toSorted(([a, x], [b, y]) => y - x || compareValues(a, b))
   let zero = false
   if (limit > 0 && values.length > limit) {
     values = values.slice(0, limit)
@@ -428,12 +428,12 @@ export const statsQueryRange = (params: URLSearchParams, source: LogSource, nowN
       })
     }
     const result = [...series.values()]
-      .sort(
+      .toSorted(
         (a, b) => a.order[0] - b.order[0] || byCodeUnits(a.order[1], b.order[1]) || byCodeUnits(a.order[2], b.order[2])
       )
       .map((s) => ({
         metric: s.metric,
-        values: s.points.sort(([a], [b]) => byTime(a, b)).map(([t, v]) => [seconds(t), v])
+        values: s.points.toSorted(([a], [b]) => byTime(a, b)).map(([t, v]) => [seconds(t), v])
       }))
     return respond(JSON.stringify({ status: "success", data: { resultType: "matrix", result } }))
   }, prometheusFailure)
@@ -474,7 +474,7 @@ export const hits = (params: URLSearchParams, source: LogSource, nowNs: bigint):
       s.total += n
     }
     if (fieldsLimit > 0 && series.size > fieldsLimit) {
-      const ranked = [...series.values()].sort((a, b) => b.total - a.total)
+      const ranked = [...series.values()].toSorted((a, b) => b.total - a.total)
       const other: Series = { fields: "{}", buckets: new Map(), total: 0 }
       for (const s of ranked.slice(fieldsLimit)) {
         for (const [t, n] of s.buckets) other.buckets.set(t, (other.buckets.get(t) ?? 0) + n)
@@ -491,9 +491,9 @@ export const hits = (params: URLSearchParams, source: LogSource, nowNs: bigint):
       for (const s of series.values()) for (let t = from; t <= to; t += step) if (!s.buckets.has(t)) s.buckets.set(t, 0)
     }
     const out = [...series.values()]
-      .sort((a, b) => byCodeUnits(a.fields, b.fields))
+      .toSorted((a, b) => byCodeUnits(a.fields, b.fields))
       .map((s) => {
-        const buckets = [...s.buckets].sort(([a], [b]) => byTime(a, b))
+        const buckets = [...s.buckets].toSorted(([a], [b]) => byTime(a, b))
         return {
           fields: JSON.parse(s.fields) as object,
           timestamps: buckets.map(([t]) => Time.formatTime(t)),
@@ -538,7 +538,7 @@ export const tail = (params: URLSearchParams, source: LogSource, nowNs: bigint):
         const last = lastSent.get(stream)
         const unsent = rows
           .filter((r) => r.timeNs !== undefined && (last === undefined || r.timeNs > last))
-          .sort((a, b) => byTime(a.timeNs!, b.timeNs!))
+          .toSorted((a, b) => byTime(a.timeNs!, b.timeNs!))
         if (unsent.length > 0) lastSent.set(stream, unsent[unsent.length - 1]!.timeNs!)
         fresh.push(...unsent)
       }

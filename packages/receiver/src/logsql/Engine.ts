@@ -64,7 +64,7 @@ const sortComparator = (sort: SortPipe): ((a: Row, b: Row) => number) => {
     sort.by.length > 0
       ? sort.by
       : [...new Set([...Object.keys(a.fields), ...Object.keys(b.fields)])]
-          .sort()
+          .toSorted()
           .map((field) => ({ field, desc: false }))
   return (a, b) => {
     for (const key of keys(a, b)) {

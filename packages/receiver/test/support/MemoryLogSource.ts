@@ -32,7 +32,7 @@ export const make = (initial: Iterable<LogRow> = []): MemoryLogSource => {
   const itself = (t: bigint) => t
 
   const add = (more: Iterable<LogRow>) => {
-    rows = [...rows, ...more].sort(byTime)
+    rows = [...rows, ...more].toSorted(byTime)
     times = new Map()
     for (const row of rows) {
       const stream = row.fields["_stream"] ?? ""

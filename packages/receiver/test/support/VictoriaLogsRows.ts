@@ -18,7 +18,7 @@ export const resourceOf = (service: Service): Record<string, string> => ({
 
 export const streamOf = (resource: Record<string, string>): string =>
   `{${Object.keys(resource)
-    .sort()
+    .toSorted()
     .map((k) => `${k}=${JSON.stringify(resource[k])}`)
     .join(",")}}`
 

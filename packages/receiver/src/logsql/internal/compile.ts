@@ -157,7 +157,7 @@ export const compile = (f: Ast.Filter): Predicate => {
     case "And": {
       const parts = f.filters
         .map((g, i) => ({ g, i }))
-        .sort((a, b) => cost(a.g) - cost(b.g) || a.i - b.i)
+        .toSorted((a, b) => cost(a.g) - cost(b.g) || a.i - b.i)
         .map(({ g }) => compile(g))
       if (parts.length === 2) {
         const [a, b] = parts as [Predicate, Predicate]

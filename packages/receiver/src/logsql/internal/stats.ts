@@ -17,7 +17,7 @@ interface Accumulator {
 
 // The field names a function reads for one row: its arguments, or every field for `*`.
 const fieldsOf = (fields: ReadonlyArray<string>): ((row: Row) => ReadonlyArray<string>) =>
-  fields.includes("*") ? (row) => Object.keys(row.fields).sort() : () => fields
+  fields.includes("*") ? (row) => Object.keys(row.fields).toSorted() : () => fields
 
 const accumulator = (f: Ast.StatsFunc): (() => Accumulator) => {
   const names = fieldsOf(f.fields)
