@@ -26,61 +26,65 @@ const phrase = (field: string, p: string): LogsQLAst.Filter => ({ _tag: "Phrase"
 describe("LogsQL parser: filters", () => {
   it("words, phrases and prefixes search _msg unless a field is named", () => {
     assert.deepStrictEqual(filter("error"), phrase("_msg", "error"))
-    assert.deepStrictEqual(filter('"bd.call"'), phrase("_msg", "bd.call"))
+    assert.deepStrictEqual(filter('"job.run"'), phrase("_msg", "job.run"))
     assert.deepStrictEqual(filter("'foo bar'"), phrase("_msg", "foo bar"))
     assert.deepStrictEqual(filter("`a\\b`"), phrase("_msg", "a\\b"))
     assert.deepStrictEqual(filter("sess*"), { _tag: "Prefix", field: "_msg", prefix: "sess", anyCase: false })
     // A compound word: tokens without whitespace between them are one phrase.
-    assert.deepStrictEqual(filter("gastown-daemon"), phrase("_msg", "gastown-daemon"))
+    assert.deepStrictEqual(filter("api-worker"), phrase("_msg", "api-worker"))
     assert.deepStrictEqual(filter("i(Error)"), { _tag: "Phrase", field: "_msg", phrase: "Error", anyCase: true })
     assert.deepStrictEqual(filter("i(err*)"), { _tag: "Prefix", field: "_msg", prefix: "err", anyCase: true })
   })
 
   it("dotted and quoted field names, with every operator", () => {
-    assert.deepStrictEqual(filter("service.name:gastown"), phrase("service.name", "gastown"))
-    assert.deepStrictEqual(filter('"gt.rig":="mol"'), { _tag: "Exact", field: "gt.rig", value: "mol" })
-    assert.deepStrictEqual(filter("gt.rig:=mol"), { _tag: "Exact", field: "gt.rig", value: "mol" })
-    assert.deepStrictEqual(filter("gt.role:=mol/wit*"), { _tag: "ExactPrefix", field: "gt.role", prefix: "mol/wit" })
-    assert.deepStrictEqual(filter('gt.rig:!="mol"'), {
+    assert.deepStrictEqual(filter("app.name:api"), phrase("app.name", "api"))
+    assert.deepStrictEqual(filter('"team.unit":="red"'), { _tag: "Exact", field: "team.unit", value: "red" })
+    assert.deepStrictEqual(filter("team.unit:=red"), { _tag: "Exact", field: "team.unit", value: "red" })
+    assert.deepStrictEqual(filter("team.role:=red/le*"), { _tag: "ExactPrefix", field: "team.role", prefix: "red/le" })
+    assert.deepStrictEqual(filter('team.unit:!="red"'), {
       _tag: "Not",
-      filter: { _tag: "Exact", field: "gt.rig", value: "mol" }
+      filter: { _tag: "Exact", field: "team.unit", value: "red" }
     })
-    assert.deepStrictEqual(filter('gt.rig:~"^m.l$"'), { _tag: "Regexp", field: "gt.rig", pattern: "^m.l$" })
-    assert.deepStrictEqual(filter('gt.rig:!~"x"'), {
+    assert.deepStrictEqual(filter('team.unit:~"^m.l$"'), { _tag: "Regexp", field: "team.unit", pattern: "^m.l$" })
+    assert.deepStrictEqual(filter('team.unit:!~"x"'), {
       _tag: "Not",
-      filter: { _tag: "Regexp", field: "gt.rig", pattern: "x" }
+      filter: { _tag: "Regexp", field: "team.unit", pattern: "x" }
     })
-    assert.deepStrictEqual(filter('gt.rig:re("m+")'), { _tag: "Regexp", field: "gt.rig", pattern: "m+" })
-    assert.deepStrictEqual(filter('gt.role:exact("mol/witness")'), {
+    assert.deepStrictEqual(filter('team.unit:re("m+")'), { _tag: "Regexp", field: "team.unit", pattern: "m+" })
+    assert.deepStrictEqual(filter('team.role:exact("red/lead")'), {
       _tag: "Exact",
-      field: "gt.role",
-      value: "mol/witness"
+      field: "team.role",
+      value: "red/lead"
     })
-    assert.deepStrictEqual(filter("gt.agent:*"), { _tag: "Prefix", field: "gt.agent", prefix: "", anyCase: false })
-    assert.deepStrictEqual(filter('gt.agent:""'), phrase("gt.agent", ""))
+    assert.deepStrictEqual(filter("team.agent:*"), { _tag: "Prefix", field: "team.agent", prefix: "", anyCase: false })
+    assert.deepStrictEqual(filter('team.agent:""'), phrase("team.agent", ""))
     assert.deepStrictEqual(filter('url:"http://x:1/a"'), phrase("url", "http://x:1/a"))
   })
 
   it("in(...) for a field and for _msg; in(*) is every record", () => {
-    assert.deepStrictEqual(filter('_msg:in("polecat.spawn", "polecat.remove")'), {
+    assert.deepStrictEqual(filter('_msg:in("job.start", "job.stop")'), {
       _tag: "In",
       field: "_msg",
-      values: ["polecat.spawn", "polecat.remove"]
+      values: ["job.start", "job.stop"]
     })
-    assert.deepStrictEqual(filter('gt.rig:in(mol, "a b")'), { _tag: "In", field: "gt.rig", values: ["mol", "a b"] })
-    assert.deepStrictEqual(filter("gt.rig:in(*)"), { _tag: "Any" })
+    assert.deepStrictEqual(filter('team.unit:in(red, "a b")'), {
+      _tag: "In",
+      field: "team.unit",
+      values: ["red", "a b"]
+    })
+    assert.deepStrictEqual(filter("team.unit:in(*)"), { _tag: "Any" })
     // Without parentheses `in` is an ordinary word.
     assert.deepStrictEqual(filter("in"), phrase("_msg", "in"))
   })
 
   it("numeric comparisons with VictoriaLogs' bounds (> excludes, >= includes)", () => {
-    const gt = filter("duration_ms:>100")
+    const gt = filter("latency:>100")
     assert.strictEqual(gt._tag, "Range")
     if (gt._tag === "Range") {
       assert.isTrue(gt.min > 100 && gt.min < 100.000001)
       assert.strictEqual(gt.max, Infinity)
     }
-    assert.deepStrictEqual(filter("duration_ms:<=5"), { _tag: "Range", field: "duration_ms", min: -Infinity, max: 5 })
+    assert.deepStrictEqual(filter("latency:<=5"), { _tag: "Range", field: "latency", min: -Infinity, max: 5 })
   })
 
   it("AND (implicit and keyword), OR, NOT / - / !, parentheses, precedence AND over OR", () => {
@@ -93,9 +97,9 @@ describe("LogsQL parser: filters", () => {
     assert.deepStrictEqual(filter("(a or b) c"), { _tag: "And", filters: [{ _tag: "Or", filters: [a, b] }, c] })
     for (const not of ["NOT a", "-a", "!a", "not a"]) assert.deepStrictEqual(filter(not), { _tag: "Not", filter: a })
     assert.deepStrictEqual(filter("NOT NOT a"), a)
-    assert.deepStrictEqual(filter("gt.rig:(mol or town)"), {
+    assert.deepStrictEqual(filter("team.unit:(red or town)"), {
       _tag: "Or",
-      filters: [phrase("gt.rig", "mol"), phrase("gt.rig", "town")]
+      filters: [phrase("team.unit", "red"), phrase("team.unit", "town")]
     })
   })
 
@@ -107,24 +111,24 @@ describe("LogsQL parser: filters", () => {
   })
 
   it("stream filters: =, !=, =~, !~, in, not_in, commas and or", () => {
-    assert.deepStrictEqual(filter('{service.name="gastown"}'), {
+    assert.deepStrictEqual(filter('{app.name="api"}'), {
       _tag: "Stream",
-      anyOf: [[{ name: "service.name", op: "=", value: "gastown" }]]
+      anyOf: [[{ name: "app.name", op: "=", value: "api" }]]
     })
-    assert.deepStrictEqual(filter('_stream:{service.name!="bd", host.name=~"h.*"}'), {
+    assert.deepStrictEqual(filter('_stream:{app.name!="db", dc.zone=~"h.*"}'), {
       _tag: "Stream",
       anyOf: [
         [
-          { name: "service.name", op: "!=", value: "bd" },
-          { name: "host.name", op: "=~", value: "h.*" }
+          { name: "app.name", op: "!=", value: "db" },
+          { name: "dc.zone", op: "=~", value: "h.*" }
         ]
       ]
     })
-    assert.deepStrictEqual(filter('{service.name in ("gastown", "a.b"), x not_in (y)}'), {
+    assert.deepStrictEqual(filter('{app.name in ("api", "a.b"), x not_in (y)}'), {
       _tag: "Stream",
       anyOf: [
         [
-          { name: "service.name", op: "=~", value: "gastown|a\\.b" },
+          { name: "app.name", op: "=~", value: "api|a\\.b" },
           { name: "x", op: "!~", value: "y" }
         ]
       ]
@@ -182,8 +186,8 @@ describe("LogsQL parser: pipes", () => {
   })
 
   it("fields, sort, filter / where / a bare filter", () => {
-    assert.deepStrictEqual(parse("* | fields _time, gt.rig, _msg").pipes, [
-      { _tag: "Fields", fields: ["_time", "gt.rig", "_msg"] }
+    assert.deepStrictEqual(parse("* | fields _time, team.unit, _msg").pipes, [
+      { _tag: "Fields", fields: ["_time", "team.unit", "_msg"] }
     ])
     assert.deepStrictEqual(parse("* | sort by (_time) desc").pipes, [
       { _tag: "Sort", by: [{ field: "_time", desc: false }], desc: true, offset: 0, limit: undefined }
@@ -200,33 +204,33 @@ describe("LogsQL parser: pipes", () => {
         limit: 3
       }
     ])
-    assert.deepStrictEqual(parse("* | filter gt.rig:=mol").pipes, [
-      { _tag: "Filter", filter: { _tag: "Exact", field: "gt.rig", value: "mol" } }
+    assert.deepStrictEqual(parse("* | filter team.unit:=red").pipes, [
+      { _tag: "Filter", filter: { _tag: "Exact", field: "team.unit", value: "red" } }
     ])
-    assert.deepStrictEqual(parse("* | gt.rig:=mol").pipes, parse("* | where gt.rig:=mol").pipes)
+    assert.deepStrictEqual(parse("* | team.unit:=red").pipes, parse("* | where team.unit:=red").pipes)
   })
 
   it("stats: by fields, functions, default and `as` names, stats keyword optional", () => {
     assert.deepStrictEqual(parse("* | stats count()").pipes, [
       { _tag: "Stats", by: [], funcs: [{ fn: "count", fields: ["*"], name: "count(*)" }] }
     ])
-    assert.deepStrictEqual(parse("* | stats by (gt.rig, subcommand) count() as calls, count_uniq(gt.agent)").pipes, [
+    assert.deepStrictEqual(parse("* | stats by (team.unit, op) count() as calls, count_uniq(team.agent)").pipes, [
       {
         _tag: "Stats",
-        by: [{ field: "gt.rig" }, { field: "subcommand" }],
+        by: [{ field: "team.unit" }, { field: "op" }],
         funcs: [
           { fn: "count", fields: ["*"], name: "calls" },
-          { fn: "count_uniq", fields: ["gt.agent"], name: "count_uniq(gt.agent)" }
+          { fn: "count_uniq", fields: ["team.agent"], name: "count_uniq(team.agent)" }
         ]
       }
     ])
-    assert.deepStrictEqual(parse("* | by (gt.rig) sum(duration_ms) s, min(duration_ms), max(x), avg(x)").pipes, [
+    assert.deepStrictEqual(parse("* | by (team.unit) sum(latency) s, min(latency), max(x), avg(x)").pipes, [
       {
         _tag: "Stats",
-        by: [{ field: "gt.rig" }],
+        by: [{ field: "team.unit" }],
         funcs: [
-          { fn: "sum", fields: ["duration_ms"], name: "s" },
-          { fn: "min", fields: ["duration_ms"], name: "min(duration_ms)" },
+          { fn: "sum", fields: ["latency"], name: "s" },
+          { fn: "min", fields: ["latency"], name: "min(latency)" },
           { fn: "max", fields: ["x"], name: "max(x)" },
           { fn: "avg", fields: ["x"], name: "avg(x)" }
         ]
@@ -261,17 +265,17 @@ describe("LogsQL parser: errors name the construct and its position", () => {
     check('"unterminated', "Syntax", 0, "quoted string")
     check("(a or b", "Syntax", 7, "')'")
     check("a )", "Syntax", 2, "unexpected")
-    check('gt.rig:~"(x"', "Syntax", 8, "regexp")
-    check("{service.name}", "Syntax", 13, "unsupported operation")
+    check('team.unit:~"(x"', "Syntax", 11, "regexp")
+    check("{app.name}", "Syntax", 9, "unsupported operation")
     check("limit 5", "Syntax", 0, "pipe keyword")
     check("* | limit x", "Syntax", 10, "limit")
     check("_time:[2024-01-01, 2024-01-02", "Syntax", 29, "_time range")
     check("* | stats foo()", "Syntax", 10, "unknown stats function")
-    check('gt.rig:~"(?=x)"', "Syntax", 8, "lookaround")
+    check('team.unit:~"(?=x)"', "Syntax", 11, "lookaround")
   })
 
   it("unsupported LogsQL", () => {
-    check("* | uniq by (gt.rig)", "Unsupported", 4, "pipe uniq")
+    check("* | uniq by (team.unit)", "Unsupported", 4, "pipe uniq")
     check("* | stats median(x)", "Unsupported", 10, "median")
     check("_msg:contains_all(a, b)", "Unsupported", 5, "contains_all")
     check("_time:day_range[08:00, 18:00)", "Unsupported", 6, "day_range")
