@@ -112,7 +112,7 @@ describe("LogsQL laws", () => {
 })
 
 // Words as VictoriaLogs defines them, found with a regular expression rather than a scanner.
-const words = (s: string) => s.match(/[\p{L}\p{Nd}_]+/gu) ?? []
+const words = (s: string): ReadonlyArray<string> => s.match(/[\p{L}\p{Nd}_]+/gu) ?? []
 const Piece = Schema.Literals(["ab", "a", "b", "_", "-", " ", ".", "é", "1", "ab1", "Ab", "日本"])
 const Word = Schema.Literals(["ab", "a", "b", "ab1", "1", "é", "a_b", "Ab", "日本", "本"])
 
