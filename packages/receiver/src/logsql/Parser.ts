@@ -406,7 +406,7 @@ const makeParser = (lex: Lexer.Lexer, nowNs: bigint) => {
       return prefixFilter(field, "")
     }
     if (lex.is("(")) {
-      if (!lex.spaceBefore() && !["", ":", "(", "!", "-", "not"].includes(lex.prevToken().toLowerCase())) {
+      if (!lex.spaceBefore() && !["", ":", "(", "!", "-", "not"].includes(lex.prevToken())) {
         fail("Syntax", `missing whitespace after the word ${JSON.stringify(lex.prevToken())}`)
       }
       mustNext("a filter after '('")

@@ -283,4 +283,9 @@ describe("LogsQL parser: errors name the construct and its position", () => {
     check("x:>abc", "Unsupported", 2, "non-number")
     check("options(concurrency=1) *", "Unsupported", 0, "options")
   })
+
+  it("a parenthesis glued to a word is an error, as in VictoriaLogs (except after -, ! and lower-case not)", () => {
+    check("NOT(a)", "Syntax", 3, "missing whitespace")
+    check("foo(a)", "Syntax", 3, "missing whitespace")
+  })
 })

@@ -22,6 +22,16 @@ export const streamOf = (resource: Record<string, string>): string =>
     .map((k) => `${k}=${JSON.stringify(resource[k])}`)
     .join(",")}}`
 
+const streamIds = new Map<string, string>()
+const streamId = (stream: string): string => {
+  let id = streamIds.get(stream)
+  if (id === undefined) {
+    id = createHash("sha256").update(stream).digest("hex").slice(0, 48)
+    streamIds.set(stream, id)
+  }
+  return id
+}
+
 /** A row with the given resource, body and other fields. */
 export const row = (
   timeNs: bigint,
@@ -38,7 +48,7 @@ export const row = (
       _msg: msg,
       _time: formatTime(timeNs),
       _stream: stream,
-      _stream_id: createHash("sha256").update(stream).digest("hex").slice(0, 48)
+      _stream_id: streamId(stream)
     }
   }
 }

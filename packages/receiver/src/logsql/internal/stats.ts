@@ -82,16 +82,32 @@ const accumulator = (f: Ast.StatsFunc): (() => Accumulator) => {
   }
 }
 
-const bucketOf = (by: Ast.StatsBy): ((row: Row) => string) => {
+// A `by` entry's grouping key for a row, and how a key prints. `_time` buckets group by their
+// start, printed as RFC 3339 once per group rather than once per row.
+const groupingOf = (
+  by: Ast.StatsBy
+): { readonly key: (row: Row) => string; readonly print: (key: string) => string } => {
   const { bucketNs, field } = by
-  if (bucketNs === undefined) return (row) => row.fields[field] ?? ""
+  if (bucketNs === undefined) return { key: (row) => row.fields[field] ?? "", print: (key) => key }
   const offset = by.offsetNs ?? 0n
-  return (row) => {
-    const t = row.timeNs ?? parseRfc3339(row.fields["_time"] ?? "")
-    if (t === undefined) return ""
-    let r = (t - offset) % bucketNs
-    if (r < 0n) r += bucketNs
-    return formatTime(t - r)
+  // Rows come in time order, so most fall in the bucket of the row before: bigint arithmetic
+  // (which allocates) only runs when a row leaves it.
+  let from = 1n
+  let to = 0n
+  let current = ""
+  return {
+    key: (row) => {
+      const t = row.timeNs ?? parseRfc3339(row.fields["_time"] ?? "")
+      if (t === undefined) return ""
+      if (t >= from && t < to) return current
+      let r = (t - offset) % bucketNs
+      if (r < 0n) r += bucketNs
+      from = t - r
+      to = from + bucketNs
+      current = String(from)
+      return current
+    },
+    print: (key) => (key === "" ? "" : formatTime(BigInt(key)))
   }
 }
 
@@ -101,7 +117,8 @@ interface Group {
 }
 
 export const make = (pipe: Extract<Ast.Pipe, { _tag: "Stats" }>) => {
-  const keys = pipe.by.map(bucketOf)
+  const groupings = pipe.by.map(groupingOf)
+  const keys = groupings.map((g) => g.key)
   const makers = pipe.funcs.map(accumulator)
   const groups = new Map<string, Group>()
   const group = (values: ReadonlyArray<string>, key: string): Group => {
@@ -119,8 +136,18 @@ export const make = (pipe: Extract<Ast.Pipe, { _tag: "Stats" }>) => {
       const v = single(row)
       g = groups.get(v) ?? group([v], v)
     } else {
-      const values = keys.map((k) => k(row))
-      g = group(values, JSON.stringify(values))
+      // Length-prefixed values make a key no two different tuples share.
+      let key = ""
+      for (const k of keys) {
+        const v = k(row)
+        key += `${v.length}:${v}`
+      }
+      g =
+        groups.get(key) ??
+        group(
+          keys.map((k) => k(row)),
+          key
+        )
     }
     for (const a of g.accumulators) a.add(row)
   }
@@ -128,7 +155,7 @@ export const make = (pipe: Extract<Ast.Pipe, { _tag: "Stats" }>) => {
     if (groups.size === 0 && pipe.by.length === 0) group([], "")
     return [...groups.values()].map((g) => {
       const fields: Record<string, string> = {}
-      pipe.by.forEach((b, i) => (fields[b.field] = g.values[i]!))
+      pipe.by.forEach((b, i) => (fields[b.field] = groupings[i]!.print(g.values[i]!)))
       pipe.funcs.forEach((f, i) => (fields[f.name] = g.accumulators[i]!.result()))
       return { timeNs: undefined, fields }
     })
