@@ -88,14 +88,15 @@ const countParam = (params: URLSearchParams, name: string): number => {
   return n
 }
 
-// Start and end aligned to whole steps (hits and range stats buckets), as VictoriaLogs does.
+// Start and end widened to whole steps (hits and range stats buckets) exactly as VictoriaLogs
+// does it (alignStartEndToStep), including its moving an end that is already on a step boundary
+// one step further.
 const align = (startNs: bigint, endNs: bigint, step: bigint, offset: bigint): readonly [bigint, bigint] => {
-  let s = startNs + offset
-  s -= ((s % step) + step) % step
-  let e = endNs + offset
-  const r = ((e % step) + step) % step
-  if (r !== 0n) e += step - r
-  return [s - offset, e - offset - 1n]
+  const s = startNs + offset
+  const e = endNs + offset
+  const start = s >= 0n ? s - (s % step) : s - (step + (s % step))
+  const end = e <= 0n ? e - (e % step) : e + (step - (e % step))
+  return [start - offset, end - offset - 1n]
 }
 
 interface Common {
@@ -462,6 +463,9 @@ export const hits = (params: URLSearchParams, source: LogSource, nowNs: bigint):
     type Series = { readonly fields: string; buckets: Map<bigint, number>; total: number }
     let series = new Map<string, Series>()
     for (const row of Engine.run({ ...c.query, pipes: [...c.query.pipes, countPipe] }, source, c.range).rows) {
+      // Rows a pipe left without a time have no bucket.
+      const t = Time.parseRfc3339(row.fields["_time"] ?? "")
+      if (t === undefined) continue
       const key = JSON.stringify(Object.fromEntries(fields.map((f) => [f, row.fields[f] ?? ""])))
       let s = series.get(key)
       if (s === undefined) {
@@ -469,7 +473,6 @@ export const hits = (params: URLSearchParams, source: LogSource, nowNs: bigint):
         series.set(key, s)
       }
       const n = Number(row.fields[hitsName])
-      const t = Time.parseRfc3339(row.fields["_time"] ?? "")!
       s.buckets.set(t, (s.buckets.get(t) ?? 0) + n)
       s.total += n
     }

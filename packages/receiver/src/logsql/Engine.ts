@@ -248,7 +248,9 @@ export const run = (query: Ast.Query, source: LogSource, range: Range = {}): Out
     const top = query.filter._tag === "And" ? query.filter.filters : [query.filter]
     // The range already holds the top-level time filters; the rest is checked per row.
     const rest = top.filter((f) => f._tag !== "Time")
-    const predicate = Compile.compile(rest.length === 1 ? rest[0]! : { _tag: "And", filters: rest })
+    const predicate = Compile.compile(
+      rest.length === 0 ? { _tag: "Any" } : rest.length === 1 ? rest[0]! : { _tag: "And", filters: rest }
+    )
     const streamFilters = rest.filter((f): f is Extract<Ast.Filter, { _tag: "Stream" }> => f._tag === "Stream")
     let streams: ReadonlyArray<string> | undefined
     if (streamFilters.length > 0) {
