@@ -116,44 +116,37 @@ interface Group {
   readonly accumulators: ReadonlyArray<Accumulator>
 }
 
+// Groups live in a tree of maps, one level per `by` entry, so finding a row's group builds no
+// key string.
+type Level = Map<string, Level | Group>
+
 export const make = (pipe: Extract<Ast.Pipe, { _tag: "Stats" }>) => {
   const groupings = pipe.by.map(groupingOf)
   const keys = groupings.map((g) => g.key)
   const makers = pipe.funcs.map(accumulator)
-  const groups = new Map<string, Group>()
-  const group = (values: ReadonlyArray<string>, key: string): Group => {
-    let g = groups.get(key)
-    if (g === undefined) {
-      g = { values, accumulators: makers.map((m) => m()) }
-      groups.set(key, g)
-    }
-    return g
-  }
-  const single = keys.length === 1 ? keys[0]! : undefined
+  const root: Level = new Map()
+  const groups: Array<Group> = []
+  const last = keys.length - 1
   const push = (row: Row): void => {
-    let g: Group
-    if (single !== undefined) {
-      const v = single(row)
-      g = groups.get(v) ?? group([v], v)
-    } else {
-      // Length-prefixed values make a key no two different tuples share.
-      let key = ""
-      for (const k of keys) {
-        const v = k(row)
-        key += `${v.length}:${v}`
-      }
-      g =
-        groups.get(key) ??
-        group(
-          keys.map((k) => k(row)),
-          key
-        )
+    let level = root
+    for (let i = 0; i < last; i++) {
+      const v = keys[i]!(row)
+      let next = level.get(v) as Level | undefined
+      if (next === undefined) level.set(v, (next = new Map()))
+      level = next
+    }
+    const v = last < 0 ? "" : keys[last]!(row)
+    let g = level.get(v) as Group | undefined
+    if (g === undefined) {
+      g = { values: keys.map((k) => k(row)), accumulators: makers.map((m) => m()) }
+      level.set(v, g)
+      groups.push(g)
     }
     for (const a of g.accumulators) a.add(row)
   }
   const rows = (): Array<Row> => {
-    if (groups.size === 0 && pipe.by.length === 0) group([], "")
-    return [...groups.values()].map((g) => {
+    if (groups.length === 0 && pipe.by.length === 0) groups.push({ values: [], accumulators: makers.map((m) => m()) })
+    return groups.map((g) => {
       const fields: Record<string, string> = {}
       pipe.by.forEach((b, i) => (fields[b.field] = groupings[i]!.print(g.values[i]!)))
       pipe.funcs.forEach((f, i) => (fields[f.name] = g.accumulators[i]!.result()))
