@@ -3,6 +3,11 @@
  */
 export * as LogRow from "./logs/LogRow.ts"
 export * as LogStore from "./logs/LogStore.ts"
+export * as LogsQLApi from "./logsql/Api.ts"
+export * as LogsQLAst from "./logsql/Ast.ts"
+export * as LogsQLEngine from "./logsql/Engine.ts"
+export * as LogsQLError from "./logsql/LogsQLError.ts"
+export * as LogsQLParser from "./logsql/Parser.ts"
 export * as MetricStore from "./metrics/MetricStore.ts"
 export * as Series from "./metrics/Series.ts"
 export * as AnyValue from "./otlp/AnyValue.ts"
