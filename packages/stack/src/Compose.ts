@@ -27,7 +27,11 @@ export const images = {
  * @since 0.1.0
  * @category compose
  */
-export const ports = { victoriametrics: Endpoints.ports.metrics, victorialogs: Endpoints.ports.logs, grafana: 9429 } as const
+export const ports = {
+  victoriametrics: Endpoints.ports.metrics,
+  victorialogs: Endpoints.ports.logs,
+  grafana: 9429
+} as const
 
 /**
  * The compose service names; inside the compose network they are also the host names.
