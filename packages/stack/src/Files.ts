@@ -42,6 +42,14 @@ export const composePath = "docker-compose.yml"
 const repositoryPath = (hostPath: string) => hostPath.replace(/^\.\//, "")
 
 /**
+ * The datasources provisioning file for a Grafana pointed at the embedded receiver.
+ *
+ * @since 0.1.0
+ * @category files
+ */
+export const receiverDatasourcesPath = "grafana/receiver/datasources.yml"
+
+/**
  * Every generated file, in a stable order.
  *
  * @since 0.1.0
@@ -66,6 +74,14 @@ export const files: Effect.Effect<ReadonlyArray<File>> = Effect.gen(function* ()
     {
       path: `${repositoryPath(Compose.grafanaMounts.provisioning.host)}/datasources/datasources.yml`,
       content: Document.toYaml(Grafana.datasources(), yamlHeader)
+    },
+    {
+      path: receiverDatasourcesPath,
+      content: Document.toYaml(Grafana.datasources(Grafana.receiverStores), [
+        ...yamlHeader,
+        "The same datasources for a Grafana of your own on this host, pointed at `gastown-otel serve`:",
+        "copy this file into its provisioning/datasources folder."
+      ])
     },
     {
       path: `${repositoryPath(Compose.grafanaMounts.provisioning.host)}/dashboards/dashboards.yml`,

@@ -71,12 +71,46 @@ export const dashboardFile = (uid: string): string => `${uid}.json`
 export const homeDashboardPath = `${dashboardsPath}/${dashboardFile("gastown")}`
 
 /**
- * The datasources provisioning document.
+ * Where the two stores answer, as Grafana reaches them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Stores {
+  readonly metrics: string
+  readonly logs: string
+}
+
+/**
+ * The compose stack's stores, by their service names inside the compose network.
  *
  * @since 0.1.0
  * @category grafana
  */
-export const datasources = (): { readonly [key: string]: Document.Value } => ({
+export const composeStores: Stores = {
+  metrics: `http://victoriametrics:${Endpoints.ports.metrics}`,
+  logs: `http://victorialogs:${Endpoints.ports.logs}`
+}
+
+/**
+ * The embedded receiver (`gastown-otel serve`) on its default ports, for a Grafana running on
+ * the same host: the same datasource uids, so the same dashboards work against it.
+ *
+ * @since 0.1.0
+ * @category grafana
+ */
+export const receiverStores: Stores = {
+  metrics: `http://127.0.0.1:${Endpoints.ports.metrics}`,
+  logs: `http://127.0.0.1:${Endpoints.ports.logs}`
+}
+
+/**
+ * The datasources provisioning document for the stores at `stores`.
+ *
+ * @since 0.1.0
+ * @category grafana
+ */
+export const datasources = (stores: Stores = composeStores): { readonly [key: string]: Document.Value } => ({
   apiVersion: 1,
   datasources: [
     {
@@ -84,7 +118,7 @@ export const datasources = (): { readonly [key: string]: Document.Value } => ({
       uid: metricsDatasource.uid,
       type: metricsDatasource.type,
       access: "proxy",
-      url: `http://victoriametrics:${Endpoints.ports.metrics}`,
+      url: stores.metrics,
       isDefault: true,
       editable: false,
       // Tells Grafana's Prometheus client which APIs it may use (VictoriaMetrics' own choice).
@@ -95,7 +129,7 @@ export const datasources = (): { readonly [key: string]: Document.Value } => ({
       uid: logsDatasource.uid,
       type: logsDatasource.type,
       access: "proxy",
-      url: `http://victorialogs:${Endpoints.ports.logs}`,
+      url: stores.logs,
       editable: false,
       jsonData: { maxLines: 1000 }
     }

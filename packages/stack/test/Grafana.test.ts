@@ -1,4 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Endpoints } from "@gastown-otel/schema"
+import { Files, Grafana } from "@gastown-otel/stack"
 import { existsSync } from "node:fs"
 import { type Doc, readYaml, root, services } from "./support/Generated.ts"
 
@@ -33,5 +35,17 @@ describe("Grafana provisioning", () => {
     const home: string = services["grafana"].environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH
     assert.isTrue(home.startsWith(`${provider.options.path}/`))
     assert.isTrue(existsSync(new URL(`grafana/dashboards/${home.split("/").at(-1)}`, root)), home)
+  })
+
+  it("offers the same datasources, same uids, to a Grafana pointed at the embedded receiver", () => {
+    const receiver: ReadonlyArray<Doc> = readYaml(Files.receiverDatasourcesPath)["datasources"]
+    assert.deepStrictEqual(
+      receiver.map((d) => [d["uid"], d["type"], d["url"]]),
+      datasources.map((d, i) => [d["uid"], d["type"], [Grafana.receiverStores.metrics, Grafana.receiverStores.logs][i]])
+    )
+    assert.deepStrictEqual(
+      receiver.map((d) => new URL(d["url"]).port),
+      [String(Endpoints.ports.metrics), String(Endpoints.ports.logs)]
+    )
   })
 })
