@@ -1,5 +1,6 @@
 // The spool on its own: claims, the size cap, and what is dropped when it is full.
 import { assert, describe, it } from "@effect/vitest"
+import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Spool from "../src/internal/Spool.ts"
@@ -8,16 +9,16 @@ import { tempDir } from "./support/Processes.ts"
 const header = (items: number, url = "http://127.0.0.1:1/logs"): Spool.Header => ({
   signal: "logs",
   url,
-  headers: {},
+  needs: { headers: [], userinfo: false },
   items
 })
 
 describe("Spool", () => {
   it("past its cap drops the oldest files first and says how many items went", () => {
     const spool = Spool.make(path.join(tempDir(), "spool"), 2_000)
-    assert.strictEqual(spool.put(header(1), new Uint8Array(900)), 0)
-    assert.strictEqual(spool.put(header(2), new Uint8Array(900)), 0)
-    assert.strictEqual(spool.put(header(3), new Uint8Array(900)), 1, "the first file (1 item) made room")
+    assert.strictEqual(spool.put(header(1), new Uint8Array(800)), 0)
+    assert.strictEqual(spool.put(header(2), new Uint8Array(800)), 0)
+    assert.strictEqual(spool.put(header(3), new Uint8Array(800)), 1, "the first file (1 item) made room")
     assert.strictEqual(spool.pending([header(0).url]).length, 2)
   })
 
@@ -40,7 +41,10 @@ describe("Spool", () => {
     spool.release(entry)
     const again = spool.claim(spool.pending([header(0).url])[0]!)!
     spool.done(again)
-    assert.deepStrictEqual(fs.readdirSync(dir), [])
+    assert.deepStrictEqual(
+      fs.readdirSync(dir).filter((f) => f !== "format"),
+      []
+    )
   })
 
   it("only files for the given backends are pending", () => {
@@ -49,5 +53,45 @@ describe("Spool", () => {
     spool.put(header(1, "http://b/logs"), new Uint8Array(1))
     assert.strictEqual(spool.pending(["http://a/logs"]).length, 1)
     assert.strictEqual(spool.pending(["http://a/logs", "http://b/logs"]).length, 2)
+  })
+
+  it("files of the earlier format lose their credentials, and are found under their URL without userinfo", () => {
+    const dir = path.join(tempDir(), "spool")
+    fs.mkdirSync(dir)
+    const password = ["legacy", "pw", "7f3a91"].join("-")
+    const token = ["legacy", "token", "c0ffee"].join("-")
+    const url = `http://user:${password}@127.0.0.1:1/logs`
+    // The earlier format: the header held the header values and the full URL, and the name a
+    // hash of that URL.
+    const json = Buffer.from(
+      JSON.stringify({ signal: "logs", url, headers: { authorization: `Bearer ${token}` }, items: 2 })
+    )
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(json.byteLength)
+    const legacy = Buffer.concat([length, json, Buffer.from([7, 8, 9])])
+    const hash = createHash("sha256").update(url).digest("hex").slice(0, 12)
+    fs.writeFileSync(path.join(dir, `000000000000001-00000001-000000-${hash}.otlp`), legacy)
+    // Half written by a process that died: it cannot be sent, and it holds the secrets too.
+    fs.writeFileSync(path.join(dir, `000000000000002-99999999-000000-${hash}.otlp.tmp`), legacy)
+
+    const spool = Spool.make(dir, 1_000_000)
+    const left = fs.readdirSync(dir)
+    for (const f of left) {
+      const bytes = fs.readFileSync(path.join(dir, f))
+      for (const secret of [password, token, hash]) {
+        assert.isFalse(f.includes(secret) || bytes.includes(secret), `${f} holds ${secret}`)
+      }
+    }
+    const [name] = spool.pending(["http://127.0.0.1:1/logs"])
+    assert.match(name!, /^000000000000001-00000001-000000-/, "its place in the queue kept")
+    const entry = spool.claim(name!)!
+    assert.deepStrictEqual(entry.header, {
+      signal: "logs",
+      url: "http://127.0.0.1:1/logs",
+      needs: { headers: ["authorization"], userinfo: true },
+      items: 2
+    })
+    assert.deepStrictEqual([...entry.body], [7, 8, 9])
+    assert.deepStrictEqual(left.toSorted(), [name!, "format"].toSorted(), "the torn file is gone")
   })
 })

@@ -40,6 +40,10 @@ export interface RunOptions {
   readonly repeatSignalAfterMs?: number
   /** SIGKILL after this many ms. */
   readonly killAfterMs?: number
+  /** Started by a shell under this umask, e.g. "022", whatever the test runner's is. */
+  readonly umask?: string
+  /** Options for node before the program, e.g. `--import` of a module. */
+  readonly nodeArgs?: ReadonlyArray<string>
 }
 
 export const run = (options: RunOptions) =>
@@ -47,7 +51,12 @@ export const run = (options: RunOptions) =>
     () =>
       new Promise<Run>((resolve) => {
         const started = performance.now()
-        const child = spawn(process.execPath, [program, options.mode ?? "ok", String(options.id ?? 0)], {
+        const argv = [...(options.nodeArgs ?? []), program, options.mode ?? "ok", String(options.id ?? 0)]
+        const [command, args] =
+          options.umask === undefined
+            ? [process.execPath, argv]
+            : ["/bin/sh", ["-c", `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...argv]]
+        const child = spawn(command, args, {
           env: { PATH: process.env["PATH"] ?? "", GT_OTEL_STATE_DIR: tempDir(), ...options.env },
           stdio: ["ignore", "pipe", "pipe"]
         })
