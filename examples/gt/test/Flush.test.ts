@@ -2,6 +2,8 @@
 // sent, what is still spooled and why (exit 1 then), or that telemetry is off (exit 0).
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
 import * as CaptureServer from "../../../packages/telemetry/test/support/CaptureServer.ts"
 import * as Cli from "./support/Cli.ts"
 import * as Received from "./support/Received.ts"
@@ -107,6 +109,39 @@ describe("gt flush", () => {
           [`Bearer ${token}`, `Bearer ${token}`]
         )
         assert.isDefined(Received.logs(server).find((l) => l.body === "nudge"))
+      }),
+    30_000
+  )
+
+  it.live.skipIf(process.getuid?.() !== 0)(
+    "with the state directory of another user: a command runs on, gt flush has no spool to send from (exit 1)",
+    () =>
+      Effect.gen(function* () {
+        const { dir, env } = yield* Cli.sandbox
+        const server = yield* CaptureServer.start()
+        const theirs = path.join(dir, "theirs")
+        fs.mkdirSync(theirs, { mode: 0o700 })
+        // nobody
+        fs.chownSync(theirs, 65534, 65534)
+        const variables = {
+          ...env,
+          ...Cli.telemetryAt("gt", server.url),
+          ...Cli.patientFlush,
+          GT_OTEL_STATE_DIR: theirs
+        }
+        const refusal = `gastown-otel: state directory refused: ${theirs} belongs to another user (uid 65534); telemetry goes on without a spool, counters per process\n`
+        const nudged = yield* Cli.run("gt", ["nudge", "mol/witness"], variables)
+        assert.strictEqual(nudged.code, 0)
+        assert.strictEqual(nudged.stderr, refusal)
+        assert.isDefined(
+          Received.logs(server).find((l) => l.body === "nudge"),
+          "sent directly"
+        )
+        const flushed = yield* Cli.run("gt", ["flush"], variables)
+        assert.strictEqual(flushed.code, 1)
+        assert.include(flushed.stderr, refusal)
+        assert.include(flushed.stderr, "no spool to send from: the state directory cannot be used")
+        assert.deepStrictEqual(fs.readdirSync(theirs), [])
       }),
     30_000
   )

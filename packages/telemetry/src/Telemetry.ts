@@ -56,9 +56,9 @@ export interface Unsent {
 
 /**
  * What a flush did. `Off`: telemetry is off. `Delegated`: the application's OpenTelemetry
- * SDK exports (the bridge) and does not say. `Flushed`: what was sent, what waits in the
- * spool for a later command or flush, what was lost, and how many spooled requests wait
- * for endpoints this process is not configured for.
+ * SDK exports (the bridge) and does not say. `Flushed`: whether there is a spool, what was
+ * sent, what waits in the spool for a later command or flush, what was lost, and how many
+ * spooled requests wait for endpoints this process is not configured for.
  *
  * @since 0.1.0
  * @category models
@@ -68,6 +68,8 @@ export type FlushReport =
   | { readonly _tag: "Delegated" }
   | {
       readonly _tag: "Flushed"
+      /** `false`: no state directory could be used, so there is no spool to send from or keep in. */
+      readonly spool: boolean
       readonly sent: { readonly requests: number; readonly records: number }
       readonly spooled: ReadonlyArray<Unsent>
       /** Rejected by the backend, or not sent and with no spool to keep them. */
@@ -233,10 +235,11 @@ export const layerMemory = (options?: {
       const telemetry: Shape = {
         emit: makeEmit(recorder, { strict: options?.strict ?? true, onEvent: (e) => events.push(e) }),
         flush: collect,
-        // Kept in memory: nothing goes over a wire, nothing waits.
+        // Kept in memory: nothing goes over a wire, nothing waits, there is no spool.
         flushReport: collect.pipe(
           Effect.as({
             _tag: "Flushed",
+            spool: false,
             sent: { requests: 0, records: 0 },
             spooled: [],
             dropped: [],

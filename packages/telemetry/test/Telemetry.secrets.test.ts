@@ -206,6 +206,27 @@ describe("secrets at rest", () => {
           "one counter state for the backend, whatever its password"
         )
 
+        // The counter lock held (by this test's process) past a flush's patience: the flush
+        // parks its deltas beside the state, for the next one to add.
+        const keyDir = path.join(
+          stateDir,
+          fs.readdirSync(stateDir).find((f) => f !== "spool")!
+        )
+        const lock = path.join(keyDir, "counters.json.lock")
+        fs.writeFileSync(lock, `${process.pid} held-by-the-test`, { mode: 0o600 })
+        // Kept fresh: a lock older than a few seconds counts as abandoned, and a loaded machine
+        // may take that long to start the process.
+        const touch = setInterval(() => fs.utimesSync(lock, new Date(), new Date()), 500)
+        const parked = yield* run(options(6, withCredentials(server.url))).pipe(
+          Effect.ensuring(Effect.sync(() => clearInterval(touch)))
+        )
+        fs.rmSync(lock)
+        assert.strictEqual(parked.code, 0, parked.stderr)
+        assert.isTrue(
+          fs.readdirSync(keyDir).some((f) => f.startsWith("parked-")),
+          "deltas parked"
+        )
+
         assert.deepStrictEqual(leaks(stateDir, auditDir, needles(server.url)), [])
         assert.deepStrictEqual(loose(stateDir, auditDir), [])
       }),

@@ -38,6 +38,9 @@ export const flush = Command.make("flush", {}, () =>
       )
     }
     if (report._tag === "Delegated") return yield* Console.log("flushed through the application's OpenTelemetry SDK")
+    // Whatever earlier commands spooled is out of reach: that is no success.
+    if (!report.spool)
+      return yield* new GtError({ message: "no spool to send from: the state directory cannot be used" })
     const parts = [
       `sent ${count(report.sent.requests, "request")} (${count(report.sent.records, "record")})`,
       report.spooled.length > 0 ? `${total(report.spooled)} still spooled: ${why(report.spooled)}` : undefined,

@@ -375,6 +375,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     }
     return {
       _tag: "Flushed",
+      spool: spool !== undefined,
       sent: { ...round.sent },
       spooled: [...spooled.values()],
       dropped: [...round.dropped.values()],
