@@ -74,6 +74,7 @@ export type FlushReport =
       readonly spooled: ReadonlyArray<Unsent>
       /** Rejected by the backend, or not sent and with no spool to keep them. */
       readonly dropped: ReadonlyArray<Unsent>
+      /** Spooled requests for endpoints this process is not configured for: one that is sends them. */
       readonly elsewhere: number
     }
 
@@ -111,7 +112,7 @@ export const flush: Effect.Effect<void, never, Telemetry> = Telemetry.use((t) =>
  * @example
  * ```ts
  * const report = yield* Telemetry.flushReport
- * if (report._tag === "Flushed" && report.spooled.length > 0) console.error(report.spooled[0].reason)
+ * if (report._tag === "Flushed") for (const unsent of report.spooled) yield* Console.error(unsent.reason)
  * ```
  */
 export const flushReport: Effect.Effect<FlushReport, never, Telemetry> = Telemetry.use((t) => t.flushReport)

@@ -77,6 +77,18 @@ describe("Telemetry.flushReport", () => {
     })
   )
 
+  it.live("requests spooled for other endpoints: counted, left for a process configured for them", () =>
+    Effect.gen(function* () {
+      const stateDir = tempDir()
+      const other = yield* CaptureServer.start()
+      yield* CaptureServer.stop(other)
+      yield* nudges(1).pipe(Effect.andThen(Telemetry.flush), Effect.provide(live(other.url, stateDir)))
+      const server = yield* CaptureServer.start()
+      const report = yield* Telemetry.flushReport.pipe(Effect.provide(live(server.url, stateDir)))
+      assert.deepInclude(report, { sent: { requests: 0, records: 0 }, spooled: [], elsewhere: 2 })
+    })
+  )
+
   it.live("a request the backend rejects: dropped, with the answer", () =>
     Effect.gen(function* () {
       const server = yield* CaptureServer.start()
