@@ -34,15 +34,18 @@ const stateKey = (metrics: Endpoint.Endpoint, options: Options) =>
 const stderr = (message: string) => Effect.sync(() => process.stderr.write(`gastown-otel: ${message}\n`))
 
 // Each problem is reported once per exporter: a backend that is down says so once, not
-// once per flush.
-const makeWarnOnce = () => {
+// once per flush. A problem that went away is forgotten: if it comes back, it is news.
+const makeWarnings = () => {
   const said = new Set<string>()
-  return (key: string, message: string) =>
-    Effect.suspend(() => {
-      if (said.has(key)) return Effect.void
-      said.add(key)
-      return stderr(message)
-    })
+  return {
+    once: (key: string, message: string) =>
+      Effect.suspend(() => {
+        if (said.has(key)) return Effect.void
+        said.add(key)
+        return stderr(message)
+      }),
+    forget: (key: string) => said.delete(key)
+  }
 }
 
 // Log records per request: a request stays far below the backends' and the spool's limits.
@@ -107,7 +110,7 @@ const tally = (into: Map<string, Unsent>, signal: Spool.Signal, url: string, rec
 const keptLater = "telemetry kept in the spool, sent by a later command or `gt flush`"
 
 export const make = Effect.fnUntraced(function* (options: Options) {
-  const warnOnce = makeWarnOnce()
+  const { once: warnOnce, forget } = makeWarnings()
   const invalid = [options.metricsUrl, options.logsUrl].filter((url) => URL.parse(url) === null).length
   if (invalid > 0) {
     // The configuration checks URLs; a program calling `layer` itself may not have.
@@ -200,6 +203,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
       if (!round.up.has(header.url)) {
         round.up.add(header.url)
         spool?.up(header.url)
+        forget(`down ${header.url}`)
       }
     })
 
