@@ -6,7 +6,7 @@ import { TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
 import * as CaptureServer from "./support/CaptureServer.ts"
 import { attributesOf, decodeLogs } from "./support/OtlpDecode.ts"
-import { logsPath, run, tempDir, urls } from "./support/Processes.ts"
+import { logsPath, patient, run, tempDir, urls } from "./support/Processes.ts"
 
 // Sending at exit may add TelemetryConfig.defaultFlushTimeoutMs; the rest is slack for a
 // loaded CI machine. The Go CLI waits up to 2 s.
@@ -77,7 +77,8 @@ describe("a backend at fault", () => {
       Effect.gen(function* () {
         let server = yield* CaptureServer.start()
         const port = Number(new URL(server.url).port)
-        const env = { ...urls(server.url), GT_OTEL_STATE_DIR: tempDir() }
+        // Time enough to send at exit on a loaded machine: a refused connection costs none.
+        const env = { ...urls(server.url), GT_OTEL_STATE_DIR: tempDir(), ...patient }
         yield* CaptureServer.stop(server)
         // One line per endpoint, naming it and saying where the data went.
         const said = (stderr: string) =>
