@@ -30,6 +30,7 @@ export const promCompatible = (name: string): string => name.replace(/[^a-zA-Z0-
  * {@link promCompatible}, but `:` is also replaced (Prometheus reserves it for metric names).
  *
  * @since 0.1.0
+ * @category naming
  */
 export const promCompatibleLabel = (name: string): string => name.replace(/[^a-zA-Z0-9_]/g, "_")
 

@@ -129,12 +129,14 @@ const make = (options: Options | undefined): Effect.Effect<Shape> =>
         drop: () => {}
       }
 
+      const flush = Effect.tryPromise(() => Promise.all([forceFlush(meterProvider), forceFlush(loggerProvider)])).pipe(
+        Effect.ignore
+      )
       return {
         emit: Emit.make(sink, { strict: options?.strict ?? false }),
         // The app owns the providers' lifecycle (shutdown); a flush only pushes what is pending.
-        flush: Effect.tryPromise(() => Promise.all([forceFlush(meterProvider), forceFlush(loggerProvider)])).pipe(
-          Effect.ignore
-        )
+        flush,
+        flushReport: flush.pipe(Effect.as({ _tag: "Delegated" } as const))
       }
     })
   )

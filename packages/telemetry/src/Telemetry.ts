@@ -27,7 +27,57 @@ export interface Shape {
   readonly emit: (event: Catalogue.Event) => Effect.Effect<void>
   /** Exports everything recorded so far. Never fails. */
   readonly flush: Effect.Effect<void>
+  /**
+   * {@link Shape.flush}, then says what came of it: what was sent, what is still spooled
+   * and why. Costs a look at the spool's remaining files on top of a flush.
+   */
+  readonly flushReport: Effect.Effect<FlushReport>
 }
+
+/**
+ * Requests to one endpoint that a flush could not deliver, and why.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Unsent {
+  readonly signal: "metrics" | "logs"
+  /** The endpoint, without credentials. */
+  readonly url: string
+  readonly requests: number
+  /** Metric points and log records in those requests. */
+  readonly records: number
+  /**
+   * Why, in words that name the URL: the backend is unreachable or unavailable, refused
+   * the credentials or rejected the request, or the request needs credentials (header
+   * names, URL userinfo) that this process is not configured with.
+   */
+  readonly reason: string
+}
+
+/**
+ * What a flush did. `Off`: telemetry is off. `Delegated`: the application's OpenTelemetry
+ * SDK exports (the bridge) and does not say. `Flushed`: whether there is a spool, what was
+ * sent, what waits in the spool for a later command or flush, what was lost, and how many
+ * spooled requests wait for endpoints this process is not configured for.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FlushReport =
+  | { readonly _tag: "Off" }
+  | { readonly _tag: "Delegated" }
+  | {
+      readonly _tag: "Flushed"
+      /** `false`: no state directory could be used, so there is no spool to send from or keep in. */
+      readonly spool: boolean
+      readonly sent: { readonly requests: number; readonly records: number }
+      readonly spooled: ReadonlyArray<Unsent>
+      /** Rejected by the backend, or not sent and with no spool to keep them. */
+      readonly dropped: ReadonlyArray<Unsent>
+      /** Spooled requests for endpoints this process is not configured for: one that is sends them. */
+      readonly elsewhere: number
+    }
 
 /**
  * The service key.
@@ -57,6 +107,20 @@ export const emit = (event: Catalogue.Event): Effect.Effect<void, never, Telemet
  * @category accessors
  */
 export const flush: Effect.Effect<void, never, Telemetry> = Telemetry.use((t) => t.flush)
+
+/**
+ * Exports everything recorded so far and everything spooled for this process's endpoints,
+ * and reports what came of it.
+ *
+ * @since 0.1.0
+ * @category accessors
+ * @example
+ * ```ts
+ * const report = yield* Telemetry.flushReport
+ * if (report._tag === "Flushed") for (const unsent of report.spooled) yield* Console.error(unsent.reason)
+ * ```
+ */
+export const flushReport: Effect.Effect<FlushReport, never, Telemetry> = Telemetry.use((t) => t.flushReport)
 
 /**
  * Options of the live exporter.
@@ -140,7 +204,8 @@ export const layer = (options: Options): Layer.Layer<Telemetry> =>
  */
 export const layerNoop: Layer.Layer<Telemetry> = Layer.succeed(Telemetry, {
   emit: () => Effect.void,
-  flush: Effect.void
+  flush: Effect.void,
+  flushReport: Effect.succeed({ _tag: "Off" } as const)
 })
 
 /**
@@ -200,7 +265,18 @@ export const layerMemory = (options?: {
       })
       const telemetry: Shape = {
         emit: Emit.make(recorder, { strict: options?.strict ?? true, onEvent: (e) => events.push(e) }),
-        flush: collect
+        flush: collect,
+        // Kept in memory: nothing goes over a wire, nothing waits, there is no spool.
+        flushReport: collect.pipe(
+          Effect.as({
+            _tag: "Flushed",
+            spool: false,
+            sent: { requests: 0, records: 0 },
+            spooled: [],
+            dropped: [],
+            elsewhere: 0
+          } as const)
+        )
       }
       return Context.make(Telemetry, telemetry).pipe(
         Context.add(TelemetryMemory, {

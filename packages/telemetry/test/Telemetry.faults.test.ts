@@ -6,7 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
 import { attributesOf, decodeLogs } from "@gastown-otel/testkit/OtlpDecode"
-import { logsPath, run, urls } from "./support/Processes.ts"
+import { logsPath, patient, run, urls } from "./support/Processes.ts"
 
 // Sending at exit may add TelemetryConfig.defaultFlushTimeoutMs; the rest is slack for a
 // loaded CI machine. The Go CLI waits up to 2 s.
@@ -36,6 +36,8 @@ const cases: ReadonlyArray<{
   { name: "slow response (100 ms)", fault: { status: 200, delayMs: 100 }, outcome: "delivered" },
   { name: "503 Service Unavailable", fault: { status: 503 }, outcome: "spooled" },
   { name: "502 Bad Gateway", fault: { status: 502 }, outcome: "spooled" },
+  // The request is sound, the credentials are not: it waits for a process whose credentials work.
+  { name: "401 Unauthorized", fault: { status: 401 }, outcome: "spooled" },
   { name: "500 Internal Server Error (not retryable)", fault: { status: 500 }, outcome: "dropped" },
   { name: "400 Bad Request (not retryable)", fault: { status: 400 }, outcome: "dropped" }
 ]
@@ -62,11 +64,45 @@ describe("a backend at fault", () => {
           const ids = logIds(server.accepted(logsPath)).toSorted()
           const expected = { delivered: ["1", "2"], spooled: ["1", "2"], dropped: ["2"] }[outcome]
           assert.deepStrictEqual(ids, expected, "each record once; a rejected one never")
-          if (outcome === "dropped") assert.include(faced.stderr, "rejected")
+          if (outcome === "dropped") assert.include(faced.stderr, "rejecting a logs request: its records are dropped")
+          if (outcome === "spooled") assert.include(faced.stderr, "kept in the spool, sent by a later command")
         }),
       30_000
     )
   }
+
+  it.live(
+    "an unreachable backend is reported once, by the first process to meet it, until it takes requests again",
+    () =>
+      Effect.gen(function* () {
+        let server = yield* CaptureServer.start()
+        const port = Number(new URL(server.url).port)
+        // Time enough to send at exit on a loaded machine: a refused connection costs none.
+        const env = { ...urls(server.url), GT_OTEL_STATE_DIR: yield* TempDir.make(), ...patient }
+        yield* CaptureServer.stop(server)
+        // One line per endpoint, naming it and saying where the data went.
+        const said = (stderr: string) =>
+          stderr
+            .split("\n")
+            .filter((line) => line.startsWith("gastown-otel:"))
+            .map((line) => {
+              assert.include(line, "is unreachable")
+              assert.include(line, "telemetry kept in the spool, sent by a later command or `gt flush`")
+              return Object.values(urls(server.url)).find((url) => line.includes(`backend at ${url} `))
+            })
+            .toSorted()
+        const endpoints = Object.values(urls(server.url)).toSorted()
+
+        assert.deepStrictEqual(said((yield* run({ id: 1, env })).stderr), endpoints, "the first process says so")
+        assert.deepStrictEqual(said((yield* run({ id: 2, env })).stderr), [], "the next one does not repeat it")
+        server = yield* CaptureServer.start(port)
+        assert.deepStrictEqual(said((yield* run({ id: 3, env })).stderr), [])
+        assert.deepStrictEqual(logIds(server.accepted(logsPath)).toSorted(), ["1", "2", "3"])
+        yield* CaptureServer.stop(server)
+        assert.deepStrictEqual(said((yield* run({ id: 4, env })).stderr), endpoints, "a new outage is news again")
+      }),
+    60_000
+  )
 
   it.live("429 with Retry-After: retried after the given delay, delivered once", () =>
     Effect.gen(function* () {

@@ -35,7 +35,7 @@ describe("Process", () => {
 
   it.live("sends a signal once the program says the word, and kills a program that overruns", () =>
     Effect.gen(function* () {
-      const signalled = yield* Process.run("sh", ["-c", "echo ready; sleep 5"], {
+      const signalled = yield* Process.run("sh", ["-c", "echo ready; exec sleep 5"], {
         env: Process.environment(),
         signalOn: { text: "ready", signal: "SIGTERM" }
       })

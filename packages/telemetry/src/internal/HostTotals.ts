@@ -13,6 +13,7 @@ import * as Tally from "./Tally.ts"
 import * as Totals from "./Totals.ts"
 import * as UnixNanos from "./UnixNanos.ts"
 import { withLock } from "./Lock.ts"
+import * as PrivateDir from "./PrivateDir.ts"
 import type { Series } from "./Recorder.ts"
 
 interface StoredTotal extends Tally.Stored {
@@ -38,7 +39,9 @@ const read = (file: string): State => {
 
 const write = (file: string, state: State) => {
   const tmp = `${file}.${process.pid}.tmp`
-  fs.writeFileSync(tmp, JSON.stringify(state))
+  // Left by a killed process whose pid this one reuses: never written into, only replaced.
+  fs.rmSync(tmp, { force: true })
+  PrivateDir.writeNew(tmp, JSON.stringify(state))
   fs.renameSync(tmp, file)
 }
 
@@ -92,7 +95,7 @@ const park = (dir: string, deltas: ReadonlyArray<Series>) => {
     ...Tally.toStored(d)
   }))
   const name = `parked-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`
-  fs.writeFileSync(path.join(dir, `${name}.tmp`), JSON.stringify(parked))
+  PrivateDir.writeNew(path.join(dir, `${name}.tmp`), JSON.stringify(parked))
   fs.renameSync(path.join(dir, `${name}.tmp`), path.join(dir, name))
 }
 
@@ -136,7 +139,8 @@ export const make = (
 ): Totals.Totals => ({
   points: (deltas) =>
     Effect.gen(function* () {
-      fs.mkdirSync(path.dirname(file), { recursive: true })
+      // Made (and checked) by the exporter; made again, as privately, if it was removed since.
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: PrivateDir.dirMode })
       const result = yield* withLock(
         `${file}.lock`,
         lockWaitMs,

@@ -6,6 +6,7 @@
 import { Effect } from "effect"
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
+import { fileMode } from "./PrivateDir.ts"
 
 const staleAfterMs = 5_000
 
@@ -38,7 +39,8 @@ const breakStale = (path: string) => {
 
 const tryAcquire = (path: string, token: string): boolean => {
   try {
-    const fd = fs.openSync(path, "wx")
+    // 0600 like everything in the state directory; the token inside is a random nonce.
+    const fd = fs.openSync(path, "wx", fileMode)
     fs.writeSync(fd, token)
     fs.closeSync(fd)
     return true

@@ -24,16 +24,29 @@ export interface RunOptions {
   readonly repeatSignalAfterMs?: number
   /** SIGKILL after this many ms. */
   readonly killAfterMs?: number
+  /** Started by a shell under this umask, e.g. "022", whatever the test runner's is. */
+  readonly umask?: string
+  /** Options for node before the program, e.g. `--import` of a module. */
+  readonly nodeArgs?: ReadonlyArray<string>
 }
 
 export const run = Effect.fnUntraced(function* (options: RunOptions) {
   const stateDir = options.env?.["GT_OTEL_STATE_DIR"] ?? (yield* TempDir.make())
-  return yield* Process.node(program, [options.mode ?? "ok", String(options.id ?? 0)], {
+  const argv = [...(options.nodeArgs ?? []), program, options.mode ?? "ok", String(options.id ?? 0)]
+  const processOptions: Process.Options = {
     env: { PATH: process.env["PATH"] ?? "", ...options.env, GT_OTEL_STATE_DIR: stateDir },
     signalOn:
       options.signal === undefined
         ? undefined
         : { text: "ready", signal: options.signal, repeatAfterMs: options.repeatSignalAfterMs },
     killAfterMs: options.killAfterMs
-  })
+  }
+  // A umask is the shell's to set: the program then runs under it, as a user's would.
+  return yield* options.umask === undefined
+    ? Process.run(process.execPath, argv, processOptions)
+    : Process.run(
+        "/bin/sh",
+        ["-c", `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...argv],
+        processOptions
+      )
 })
