@@ -1,0 +1,172 @@
+// Aggregation operators over evaluated series, VictoriaMetrics' way: series without any
+// value are dropped first, groups come from `by`/`without` (the metric name always goes,
+// unless `by` lists it), NaN points are skipped, and a group with no value at a point
+// has none in the result.
+import type * as Ast from "../Ast.ts"
+import { quantileSorted } from "./rollup.ts"
+import { compareLabels, drop, keepOnly, type LabelMap, NAME, removeEmpty, type Series, signature } from "./series.ts"
+
+const groupLabels = (labels: LabelMap, grouping: Ast.Grouping | undefined): LabelMap => {
+  if (grouping === undefined) return new Map()
+  if (grouping.mode === "by") return keepOnly(labels, grouping.labels)
+  const out = drop(labels, grouping.labels)
+  if (!out.has(NAME)) return out
+  const copy = new Map(out)
+  copy.delete(NAME)
+  return copy
+}
+
+interface Group {
+  readonly labels: LabelMap
+  readonly members: Array<Series>
+}
+
+const groups = (input: ReadonlyArray<Series>, grouping: Ast.Grouping | undefined): Array<Group> => {
+  const byKey = new Map<string, Group>()
+  for (const s of removeEmpty(input)) {
+    const labels = groupLabels(s.labels, grouping)
+    const key = signature(labels)
+    const group = byKey.get(key)
+    if (group === undefined) byKey.set(key, { labels, members: [s] })
+    else group.members.push(s)
+  }
+  return [...byKey.values()]
+}
+
+type Reducer = (members: ReadonlyArray<Series>, k: number) => number
+
+const reducers: { readonly [op: string]: Reducer } = {
+  sum: (members, k) => {
+    let s = 0
+    let n = 0
+    for (const m of members) {
+      const v = m.values[k]!
+      if (v === v) {
+        s += v
+        n++
+      }
+    }
+    return n === 0 ? NaN : s
+  },
+  avg: (members, k) => {
+    let s = 0
+    let n = 0
+    for (const m of members) {
+      const v = m.values[k]!
+      if (v === v) {
+        s += v
+        n++
+      }
+    }
+    return n === 0 ? NaN : s / n
+  },
+  min: (members, k) => {
+    let r = NaN
+    for (const m of members) {
+      const v = m.values[k]!
+      if (Number.isNaN(r) || v < r) r = v
+    }
+    return r
+  },
+  max: (members, k) => {
+    let r = NaN
+    for (const m of members) {
+      const v = m.values[k]!
+      if (Number.isNaN(r) || v > r) r = v
+    }
+    return r
+  },
+  count: (members, k) => {
+    let n = 0
+    for (const m of members) if (m.values[k] === m.values[k]) n++
+    return n === 0 ? NaN : n
+  },
+  group: (members, k) => (members.some((m) => m.values[k] === m.values[k]) ? 1 : NaN),
+  stdvar: (members, k) => stdvar(members, k),
+  stddev: (members, k) => Math.sqrt(stdvar(members, k))
+}
+
+// One series has a spread of zero; more use Welford's running variance.
+const stdvar = (members: ReadonlyArray<Series>, k: number): number => {
+  if (members.length === 1) {
+    const v = members[0]!.values[k]!
+    return v === v ? 0 : NaN
+  }
+  let avg = 0
+  let count = 0
+  let q = 0
+  for (const m of members) {
+    const v = m.values[k]!
+    if (v !== v) continue
+    count++
+    const next = avg + (v - avg) / count
+    q += (v - avg) * (v - next)
+    avg = next
+  }
+  return count === 0 ? NaN : q / count
+}
+
+const lessWithNaNs = (a: number, b: number): boolean => (Number.isNaN(a) ? !Number.isNaN(b) : a < b)
+
+// topk/bottomk keep whole series (original labels) and blank the points where a series is
+// not among the k at that time. Among equal values the series first in label order wins
+// (VictoriaMetrics leaves ties unspecified).
+const topk = (input: ReadonlyArray<Series>, ks: Float64Array, reverse: boolean): Array<Series> => {
+  const members = input.toSorted((a, b) => compareLabels(a.labels, b.labels))
+  const copies = members.map((m) => ({ labels: m.labels, values: new Float64Array(m.values) }))
+  const order = copies.map((_, index) => index)
+  const points = copies[0]?.values.length ?? 0
+  for (let k = 0; k < points; k++) {
+    // Ascending for topk (the largest last), descending for bottomk; NaN never kept.
+    order.sort((x, y) => {
+      let a = members[x]!.values[k]!
+      let b = members[y]!.values[k]!
+      if (reverse) [a, b] = [b, a]
+      if (lessWithNaNs(a, b)) return -1
+      if (lessWithNaNs(b, a)) return 1
+      return y - x
+    })
+    const kRaw = ks[k]!
+    const keep = Number.isNaN(kRaw) ? 0 : Math.max(0, Math.min(order.length, Math.trunc(kRaw)))
+    for (let r = 0; r < order.length - keep; r++) copies[order[r]!]!.values[k] = NaN
+  }
+  // Highest first (for topk) at the last point, like VictoriaMetrics' output order.
+  return order
+    .map((index) => copies[index]!)
+    .toReversed()
+    .filter((s) => s.values.some((v) => v === v))
+}
+
+export const aggregate = (
+  op: Ast.AggregateOp,
+  input: ReadonlyArray<Series>,
+  grouping: Ast.Grouping | undefined,
+  param: Float64Array | undefined
+): Array<Series> => {
+  const out: Array<Series> = []
+  for (const { labels, members } of groups(input, grouping)) {
+    if (op === "topk" || op === "bottomk") {
+      out.push(...topk(members, param!, op === "bottomk"))
+      continue
+    }
+    const points = members[0]!.values.length
+    const values = new Float64Array(points)
+    if (op === "quantile") {
+      const sorted: Array<number> = []
+      for (let k = 0; k < points; k++) {
+        sorted.length = 0
+        for (const m of members) {
+          const v = m.values[k]!
+          if (v === v) sorted.push(v)
+        }
+        sorted.sort((a, b) => a - b)
+        values[k] = quantileSorted(param![k]!, sorted)
+      }
+    } else {
+      const reduce = reducers[op]!
+      for (let k = 0; k < points; k++) values[k] = reduce(members, k)
+    }
+    out.push({ labels, values })
+  }
+  return out
+}
