@@ -11,6 +11,7 @@ import type * as Ast from "./Ast.ts"
 import { parseOrThrow } from "./Parser.ts"
 import { evaluation, PromqlError } from "./PromqlError.ts"
 import { evaluate, pointsOf } from "./internal/eval.ts"
+import { optimize } from "./internal/pushdown.ts"
 import { compareLabels, describe, hasValue, type LabelMap, type Series, signature } from "./internal/series.ts"
 
 /**
@@ -93,6 +94,10 @@ const finish = (expr: Ast.Expr, series: ReadonlyArray<Series>): Array<Series> =>
   return ranked ? kept : kept.toSorted((a, b) => compareLabels(a.labels, b.labels))
 }
 
+// The query as VictoriaMetrics evaluates it: parsed, then optimized (label filters pushed
+// across binary operations, which can change answers; see internal/pushdown.ts).
+const prepare = (query: string): Ast.Expr => optimize(parseOrThrow(query))
+
 const matrix = (series: ReadonlyArray<Series>, startMs: number, stepMs: number): Result => ({
   resultType: "matrix",
   result: series.map((s) => {
@@ -124,7 +129,7 @@ const evaluateRange = (source: SampleSource, expr: Ast.Expr, options: RangeOptio
  * @category evaluation
  */
 export const rangeOrThrow = (source: SampleSource, query: string, options: RangeOptions): Result =>
-  evaluateRange(source, parseOrThrow(query), options)
+  evaluateRange(source, prepare(query), options)
 
 /**
  * Runs an instant query, throwing a `PromqlError`.
@@ -133,7 +138,7 @@ export const rangeOrThrow = (source: SampleSource, query: string, options: Range
  * @category evaluation
  */
 export const instantOrThrow = (source: SampleSource, query: string, options: InstantOptions): Result => {
-  const expr = parseOrThrow(query)
+  const expr = prepare(query)
   const step = options.stepMs ?? defaultStepMs
   if (!(step > 0)) throw evaluation(`step must be positive, got ${step}ms`)
   const t = options.timeMs

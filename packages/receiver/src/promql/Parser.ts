@@ -13,6 +13,7 @@ import type { Matcher } from "../metrics/Series.ts"
 import type * as Ast from "./Ast.ts"
 import * as Duration from "./Duration.ts"
 import { PromqlError, syntax, unsupported } from "./PromqlError.ts"
+import { foldNumbers } from "./internal/binary.ts"
 import { functionNames } from "./internal/functions.ts"
 
 const aggregateOps: ReadonlySet<string> = new Set<Ast.AggregateOp>([
@@ -213,6 +214,66 @@ const converter = (query: string): Converter => {
       .filter((c) => c.type.isError === false && c.name !== "(" && c.name !== ")" && c.name !== ",")
       .map(expr)
 
+  const unary = (node: SyntaxNode, operand: (n: SyntaxNode) => Ast.Expr): Ast.Expr => {
+    const kids = children(node)
+    const inner = operand(kids[1]!)
+    if (text(kids[0]!) === "+") return inner
+    if (inner._tag === "NumberLiteral") return { _tag: "NumberLiteral", value: -inner.value }
+    return {
+      _tag: "Binary",
+      op: "-",
+      left: { _tag: "NumberLiteral", value: 0 },
+      right: inner,
+      bool: false,
+      matching: undefined,
+      group: undefined
+    }
+  }
+
+  const binary = (node: SyntaxNode, operand: (n: SyntaxNode) => Ast.Expr): Ast.Expr => {
+    const kids = children(node)
+    const opNode = kids[1]!
+    const op = binaryOps[opNode.name]
+    if (op === undefined) throw unsupported(`unsupported binary operator "${text(opNode)}"`)
+    let bool = false
+    let matching: Ast.Matching | undefined
+    let group: Ast.GroupModifier | undefined
+    for (const k of kids.slice(2, -1)) {
+      if (k.name === "BoolModifier") bool = true
+      else if (k.name === "FillModifier") throw unsupported(`unsupported modifier "${text(k)}"`)
+      else if (k.name === "MatchingModifierClause") {
+        const parts = children(k)
+        const lists = parts.filter((p) => p.name === "GroupingLabels")
+        matching = { mode: parts[0]!.name === "On" ? "on" : "ignoring", labels: groupingLabels(lists[0]!) }
+        const side = parts.find((p) => p.name === "GroupLeft" || p.name === "GroupRight")
+        if (side !== undefined) {
+          group = {
+            side: side.name === "GroupLeft" ? "left" : "right",
+            labels: lists[1] === undefined ? [] : groupingLabels(lists[1])
+          }
+        }
+      }
+    }
+    if (bool && !isComparisonNode(op))
+      throw syntax(`bool modifier can only be used on comparison operators, got "${op}"`)
+    const left = expr(kids[0]!)
+    const right = operand(kids[kids.length - 1]!)
+    // Numbers fold into one at parse time, as in VictoriaMetrics: `(2 > 2) > bool x` then
+    // compares x with NaN (the folded `2 > 2`) instead of evaluating a series of NaN.
+    if (left._tag === "NumberLiteral" && right._tag === "NumberLiteral") {
+      return { _tag: "NumberLiteral", value: foldNumbers(op, bool, left.value, right.value) }
+    }
+    return { _tag: "Binary", op, left, right, bool, matching, group }
+  }
+
+  // The grammar lets `offset`, `[5m]`, `[5m:1m]` and `@` follow a whole binary expression
+  // (`a + b offset 1m`); PromQL binds them to the operand just before them.
+  const postfix = (node: SyntaxNode, wrap: (inner: Ast.Expr) => Ast.Expr): Ast.Expr => {
+    if (node.name === "BinaryExpr") return binary(node, (n) => postfix(n, wrap))
+    if (node.name === "UnaryExpr") return unary(node, (n) => postfix(n, wrap))
+    return wrap(expr(node))
+  }
+
   const expr = (node: SyntaxNode): Ast.Expr => {
     const kids = children(node)
     switch (node.name) {
@@ -230,21 +291,24 @@ const converter = (query: string): Converter => {
         return selector(node)
       case "MatrixSelector": {
         const windowMs = durationMs(kids[kids.length - 1]!)
-        return rollupOf(expr(kids[0]!), { windowMs })
+        return postfix(kids[0]!, (inner) => rollupOf(inner, { windowMs }))
       }
       case "SubqueryExpr": {
         const durations = kids.filter((k) => k.name === "DurationExpr")
-        return {
+        const windowMs = durationMs(durations[0]!)
+        const subqueryStepMs = durations[1] === undefined ? 0 : durationMs(durations[1])
+        return postfix(kids[0]!, (inner) => ({
           _tag: "Rollup",
-          expr: expr(kids[0]!),
-          windowMs: durationMs(durations[0]!),
-          subqueryStepMs: durations[1] === undefined ? 0 : durationMs(durations[1]),
+          expr: inner,
+          windowMs,
+          subqueryStepMs,
           offsetMs: 0,
           at: undefined
-        }
+        }))
       }
       case "OffsetExpr":
-        return rollupOf(expr(kids[0]!), { offsetMs: durationMs(kids[kids.length - 1]!) })
+        const offsetMs = durationMs(kids[kids.length - 1]!)
+        return postfix(kids[0]!, (inner) => rollupOf(inner, { offsetMs }))
       case "StepInvariantExpr": {
         const target = kids[kids.length - 1]!
         let at: Ast.At
@@ -255,49 +319,12 @@ const converter = (query: string): Converter => {
           if (seconds === undefined) throw syntax(`cannot parse @ time "${text(target)}" at position ${target.from}`)
           at = { _tag: "Time", seconds }
         }
-        return rollupOf(expr(kids[0]!), { at })
+        return postfix(kids[0]!, (inner) => rollupOf(inner, { at }))
       }
-      case "UnaryExpr": {
-        const inner = expr(kids[1]!)
-        if (text(kids[0]!) === "+") return inner
-        if (inner._tag === "NumberLiteral") return { _tag: "NumberLiteral", value: -inner.value }
-        return {
-          _tag: "Binary",
-          op: "-",
-          left: { _tag: "NumberLiteral", value: 0 },
-          right: inner,
-          bool: false,
-          matching: undefined,
-          group: undefined
-        }
-      }
-      case "BinaryExpr": {
-        const opNode = kids[1]!
-        const op = binaryOps[opNode.name]
-        if (op === undefined) throw unsupported(`unsupported binary operator "${text(opNode)}"`)
-        let bool = false
-        let matching: Ast.Matching | undefined
-        let group: Ast.GroupModifier | undefined
-        for (const k of kids.slice(2, -1)) {
-          if (k.name === "BoolModifier") bool = true
-          else if (k.name === "FillModifier") throw unsupported(`unsupported modifier "${text(k)}"`)
-          else if (k.name === "MatchingModifierClause") {
-            const parts = children(k)
-            const lists = parts.filter((p) => p.name === "GroupingLabels")
-            matching = { mode: parts[0]!.name === "On" ? "on" : "ignoring", labels: groupingLabels(lists[0]!) }
-            const side = parts.find((p) => p.name === "GroupLeft" || p.name === "GroupRight")
-            if (side !== undefined) {
-              group = {
-                side: side.name === "GroupLeft" ? "left" : "right",
-                labels: lists[1] === undefined ? [] : groupingLabels(lists[1])
-              }
-            }
-          }
-        }
-        if (bool && !isComparisonNode(op))
-          throw syntax(`bool modifier can only be used on comparison operators, got "${op}"`)
-        return { _tag: "Binary", op, left: expr(kids[0]!), right: expr(kids[kids.length - 1]!), bool, matching, group }
-      }
+      case "UnaryExpr":
+        return unary(node, expr)
+      case "BinaryExpr":
+        return binary(node, expr)
       case "AggregateExpr": {
         const op = text(kids[0]!).toLowerCase()
         if (!aggregateOps.has(op)) throw unsupported(`unsupported aggregation "${op}"`)

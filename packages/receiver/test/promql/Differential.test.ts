@@ -2,7 +2,8 @@
 // generated telemetry and answer the same queries through the same HTTP API; the answers
 // must agree. (a) every dashboard query, with Grafana's variables substituted as Grafana
 // does; (b) generated queries (functions, aggregations, groupings, operators, offsets,
-// windows, instants and steps). PROMQL_FUZZ_RUNS sets how many (b) runs (default 300).
+// windows, instants and steps). PROMQL_FUZZ_RUNS sets how many (b) runs (default 300),
+// PROMQL_FUZZ_SEED their seed.
 import { assert, layer } from "@effect/vitest"
 import { Dashboards, Queries } from "@gastown-otel/schema"
 import { Arbitrary, Context, Effect, Layer } from "effect"
@@ -194,7 +195,11 @@ layer(fed, { timeout: "120 seconds", excludeTestServices: true })("PromQL agains
           const { path, params } = caseParams(c)
           return check(vm, path, params, c.ranked, tally).pipe(Effect.map((diffs) => diffs.length === 0))
         }
-        const result = yield* Arbitrary.checkEffect(choices, property, { runs, seed: 7, maxShrinks: 200 })
+        const result = yield* Arbitrary.checkEffect(choices, property, {
+          runs,
+          seed: Number(process.env["PROMQL_FUZZ_SEED"] ?? 7),
+          maxShrinks: 200
+        })
         console.info(
           `generated differential: ${tally.compared} requests, ${tally.withData} with data, ${tally.errors} errors`
         )

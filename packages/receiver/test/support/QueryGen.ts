@@ -16,8 +16,8 @@ export interface Case {
 export const choices = Arbitrary.array(
   Arbitrary.schema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_000_000 }))),
   {
-    minLength: 0,
-    maxLength: 60
+    minLength: 40,
+    maxLength: 80
   }
 )
 
@@ -165,7 +165,9 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
 
   const histogram = (): { text: string; name: string } => {
     const sel = selector(ds.histograms)
-    const phi = pick(["0.5", "0.95", "0.99", "0", "1"])
+    // Not 0 or 1: there the quantile jumps between bucket bounds on a last-bit difference in
+    // the bucket sums, and VictoriaMetrics sums series in parallel, in no fixed order.
+    const phi = pick(["0.5", "0.95", "0.99", "0.25"])
     const extra = labelsOf(sel.name).filter(() => chance(25))
     if (chance(30)) return { text: `histogram_quantile(${phi}, rate(${sel.text}[${pick(windows)}]))`, name: sel.name }
     return {

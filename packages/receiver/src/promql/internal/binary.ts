@@ -60,6 +60,16 @@ const pointFunction = (b: Ast.Binary): ((a: number, c: number) => number) => {
   return (a, c) => (cmp(a, c) ? a : NaN)
 }
 
+// `number op number`: a comparison is 1/0 with `bool` (even for NaN), else the left number
+// or NaN; `and`/`or` keep the left number, `unless` gives NaN.
+export const foldNumbers = (op: Ast.BinaryOp, bool: boolean, a: number, b: number): number => {
+  const cmp = comparisons[op]
+  if (cmp !== undefined) return bool ? (cmp(a, b) ? 1 : 0) : cmp(a, b) ? a : NaN
+  if (op === "and" || op === "or") return a
+  if (op === "unless") return NaN
+  return arithmetic[op]!(a, b)
+}
+
 const dropsName = (b: Ast.Binary) => !(comparisons[b.op] !== undefined && !b.bool)
 
 const matchKey = (labels: LabelMap, matching: Ast.Matching | undefined): string => {

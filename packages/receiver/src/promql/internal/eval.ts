@@ -5,6 +5,7 @@ import type * as Ast from "../Ast.ts"
 import { evaluation, unsupported } from "../PromqlError.ts"
 import { aggregate } from "./aggregate.ts"
 import { binary, reversedComparison } from "./binary.ts"
+import { commonFilters, pushdown } from "./pushdown.ts"
 import { scalarArg, transformFunctions } from "./functions.ts"
 import {
   defaultRollup,
@@ -203,7 +204,13 @@ export const evaluate = (ctx: Context, expr: Ast.Expr): Array<Series> => {
       const b: Ast.Binary = swap
         ? { ...expr, op: reversedComparison[expr.op]!, left: expr.right, right: expr.left }
         : expr
-      return binary(b, evaluate(ctx, b.left), evaluate(ctx, b.right))
+      // One side first (the right one for `and`), then the other narrowed by the labels
+      // the first one's series share (not for `or`), as VictoriaMetrics does.
+      const rightFirst = b.op === "and"
+      const first = evaluate(ctx, rightFirst ? b.right : b.left)
+      const otherExpr = rightFirst ? b.left : b.right
+      const other = evaluate(ctx, b.op === "or" ? otherExpr : pushdown(otherExpr, commonFilters(first, b.matching)))
+      return rightFirst ? binary(b, other, first) : binary(b, first, other)
     }
   }
 }
