@@ -114,15 +114,39 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
         return aggregate(depth + 1)
       case 3: {
         const inner = vectorExpr(depth + 1)
-        const fn = pick(["abs", "ceil", "floor", "round", "clamp_min", "clamp_max", "sqrt", "label_replace", "round2"])
+        const fn = pick([
+          "abs",
+          "ceil",
+          "floor",
+          "round",
+          "clamp_min",
+          "clamp_max",
+          "sqrt",
+          "label_replace",
+          "round2",
+          "sgn",
+          "ln",
+          "exp",
+          "clamp",
+          "timestamp",
+          "negate",
+          "log2",
+          "log10"
+        ])
         const text =
           fn === "round2"
             ? `round(${inner.text}, ${pick(["0.5", "5", "0.1"])})`
-            : fn === "clamp_min" || fn === "clamp_max"
-              ? `${fn}(${inner.text}, ${pick(["1", "0.5", "10"])})`
-              : fn === "label_replace"
-                ? `label_replace(${inner.text}, "copy", "$1-x", ${JSON.stringify(pick(labelsOf(inner.name)) ?? "le")}, "(.*)")`
-                : `${fn}(${inner.text})`
+            : fn === "negate"
+              ? `-${inner.text}`
+              : fn === "clamp"
+                ? `clamp(${inner.text}, ${pick(["0", "1"])}, ${pick(["2", "10"])})`
+                : fn === "timestamp"
+                  ? `timestamp(${selector(ds.gauges).text})`
+                  : fn === "clamp_min" || fn === "clamp_max"
+                    ? `${fn}(${inner.text}, ${pick(["1", "0.5", "10"])})`
+                    : fn === "label_replace"
+                      ? `label_replace(${inner.text}, "copy", "$1-x", ${JSON.stringify(pick(labelsOf(inner.name)) ?? "le")}, "(.*)")`
+                      : `${fn}(${inner.text})`
         return { text, name: inner.name }
       }
       case 4:
@@ -183,7 +207,7 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
     const by = `sum by (${labels.join(", ")})`
     const b = rollup()
     const sameLabelsB = { text: b.text, name: a.name }
-    switch (int(5)) {
+    switch (int(7)) {
       case 0:
         return { text: `${by} (${a.text}) ${pick(["+", "/", "*", "-"])} ${by} (${sameLabelsB.text})`, name: a.name }
       case 1:
@@ -232,7 +256,14 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
         `vector(1)`,
         `time()`,
         `scalar(sum(${rollup().text}))`,
-        `sum(${rollup().text}) or vector(0)`
+        `sum(${rollup().text}) or vector(0)`,
+        `${selector(ds.gauges).text}[${pick(["1m", "5m"])}]${offset()}`,
+        `${rollup().text}[${pick(["5m", "10m"])}:${pick(["1m", "30s", ""])}]`,
+        `absent_over_time(${selector(ds.counters).text}[${pick(windows)}])`,
+        `${rollup().text} @ ${Math.round((ds.startMs + ds.endMs) / 2000)}`,
+        // Errors both must refuse: series that collide once their names are dropped.
+        `rate({__name__=~"${ds.counters.slice(0, 2).join("|")}"}[5m])`,
+        `${selector(ds.counters).text} + on () ${selector(ds.counters).text}`
       ])
       break
     default:

@@ -21,9 +21,9 @@ interface Group {
   readonly members: Array<Series>
 }
 
-const groups = (input: ReadonlyArray<Series>, grouping: Ast.Grouping | undefined): Array<Group> => {
+const groups = (input: ReadonlyArray<Series>, grouping: Ast.Grouping | undefined, keepEmpty: boolean): Array<Group> => {
   const byKey = new Map<string, Group>()
-  for (const s of removeEmpty(input)) {
+  for (const s of keepEmpty ? input : removeEmpty(input)) {
     const labels = groupLabels(s.labels, grouping)
     const key = signature(labels)
     const group = byKey.get(key)
@@ -137,14 +137,20 @@ const topk = (input: ReadonlyArray<Series>, ks: Float64Array, reverse: boolean):
     .filter((s) => s.values.some((v) => v === v))
 }
 
+// VictoriaMetrics computes these incrementally, series by series, when they aggregate a
+// selector or a rollup of one; that path keeps groups whose series have no value at all
+// (as series of NaN, which a later `sgn` turns into zeros), the general path drops them.
+const incremental: ReadonlySet<Ast.AggregateOp> = new Set(["sum", "min", "max", "avg", "count", "group"])
+
 export const aggregate = (
   op: Ast.AggregateOp,
   input: ReadonlyArray<Series>,
   grouping: Ast.Grouping | undefined,
-  param: Float64Array | undefined
+  param: Float64Array | undefined,
+  overRollup: boolean
 ): Array<Series> => {
   const out: Array<Series> = []
-  for (const { labels, members } of groups(input, grouping)) {
+  for (const { labels, members } of groups(input, grouping, overRollup && incremental.has(op))) {
     if (op === "topk" || op === "bottomk") {
       out.push(...topk(members, param!, op === "bottomk"))
       continue

@@ -174,6 +174,18 @@ const evaluateCall = (ctx: Context, call: Ast.Call): Array<Series> => {
   })
 }
 
+const isSelectorRollup = (e: Ast.Expr) =>
+  e._tag === "Selector" || (e._tag === "Rollup" && e.expr._tag === "Selector" && e.subqueryStepMs === undefined)
+
+// A selector, or a rollup function over one (not over a subquery).
+const isDirectRollup = (e: Ast.Expr): boolean => {
+  if (isSelectorRollup(e)) return true
+  if (e._tag !== "Call") return false
+  const f = rollupFunctions[e.name]
+  const arg = f === undefined ? undefined : e.args[f.scalarArgs]
+  return arg !== undefined && isSelectorRollup(arg)
+}
+
 const isTimeCall = (e: Ast.Expr) => e._tag === "Call" && e.name === "time" && e.args.length === 0
 
 export const evaluate = (ctx: Context, expr: Ast.Expr): Array<Series> => {
@@ -193,7 +205,7 @@ export const evaluate = (ctx: Context, expr: Ast.Expr): Array<Series> => {
       return evaluateCall(ctx, expr)
     case "Aggregate": {
       const param = expr.param === undefined ? undefined : scalarArg(evaluate(ctx, expr.param), 1)
-      return aggregate(expr.op, evaluate(ctx, expr.expr), expr.grouping, param)
+      return aggregate(expr.op, evaluate(ctx, expr.expr), expr.grouping, param, isDirectRollup(expr.expr))
     }
     case "Binary": {
       // `1 < x` reads as `x > 1`, so the comparison keeps the vector's values.
