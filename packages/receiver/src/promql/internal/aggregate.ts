@@ -33,57 +33,37 @@ const groups = (input: ReadonlyArray<Series>, grouping: Ast.Grouping | undefined
   return [...byKey.values()]
 }
 
-type Reducer = (members: ReadonlyArray<Series>, k: number) => number
-
-const reducers: { readonly [op: string]: Reducer } = {
-  sum: (members, k) => {
-    let s = 0
-    let n = 0
-    for (const m of members) {
-      const v = m.values[k]!
-      if (v === v) {
-        s += v
-        n++
+// Sums, counts and extremes accumulate series by series (cache-friendly), NaN skipped;
+// one loop per operator keeps the inner loops free of branches on it.
+const accumulate = (op: Ast.AggregateOp, members: ReadonlyArray<Series>, points: number): Float64Array => {
+  const out = new Float64Array(points).fill(NaN)
+  const counts = new Float64Array(points)
+  for (const m of members) {
+    const v = m.values
+    if (op === "min") {
+      for (let k = 0; k < points; k++) {
+        const x = v[k]!
+        if (x < out[k]! || (x === x && Number.isNaN(out[k]!))) out[k] = x
+      }
+    } else if (op === "max") {
+      for (let k = 0; k < points; k++) {
+        const x = v[k]!
+        if (x > out[k]! || (x === x && Number.isNaN(out[k]!))) out[k] = x
+      }
+    } else {
+      for (let k = 0; k < points; k++) {
+        const x = v[k]!
+        if (x !== x) continue
+        const c = counts[k]!
+        out[k] = c === 0 ? x : out[k]! + x
+        counts[k] = c + 1
       }
     }
-    return n === 0 ? NaN : s
-  },
-  avg: (members, k) => {
-    let s = 0
-    let n = 0
-    for (const m of members) {
-      const v = m.values[k]!
-      if (v === v) {
-        s += v
-        n++
-      }
-    }
-    return n === 0 ? NaN : s / n
-  },
-  min: (members, k) => {
-    let r = NaN
-    for (const m of members) {
-      const v = m.values[k]!
-      if (Number.isNaN(r) || v < r) r = v
-    }
-    return r
-  },
-  max: (members, k) => {
-    let r = NaN
-    for (const m of members) {
-      const v = m.values[k]!
-      if (Number.isNaN(r) || v > r) r = v
-    }
-    return r
-  },
-  count: (members, k) => {
-    let n = 0
-    for (const m of members) if (m.values[k] === m.values[k]) n++
-    return n === 0 ? NaN : n
-  },
-  group: (members, k) => (members.some((m) => m.values[k] === m.values[k]) ? 1 : NaN),
-  stdvar: (members, k) => stdvar(members, k),
-  stddev: (members, k) => Math.sqrt(stdvar(members, k))
+  }
+  if (op === "avg") for (let k = 0; k < points; k++) out[k] = out[k]! / counts[k]!
+  else if (op === "count") for (let k = 0; k < points; k++) out[k] = counts[k] === 0 ? NaN : counts[k]!
+  else if (op === "group") for (let k = 0; k < points; k++) out[k] = counts[k] === 0 ? NaN : 1
+  return out
 }
 
 // One series has a spread of zero; more use Welford's running variance.
@@ -168,9 +148,13 @@ export const aggregate = (
         sorted.sort((a, b) => a - b)
         values[k] = quantileSorted(param![k]!, sorted)
       }
+    } else if (op === "stddev" || op === "stdvar") {
+      for (let k = 0; k < points; k++) {
+        const variance = stdvar(members, k)
+        values[k] = op === "stddev" ? Math.sqrt(variance) : variance
+      }
     } else {
-      const reduce = reducers[op]!
-      for (let k = 0; k < points; k++) values[k] = reduce(members, k)
+      values.set(accumulate(op, members, points))
     }
     out.push({ labels, values })
   }

@@ -53,9 +53,12 @@ const emptyRollup = (expr: Ast.Expr): Ast.Rollup => ({
   at: undefined
 })
 
-const prepare = (f: RollupFunction, values: ArrayLike<number>): ArrayLike<number> => {
-  if (!f.removeResets) return values
-  const copy = Float64Array.from(values)
+const float64 = (a: ArrayLike<number>): Float64Array => (a instanceof Float64Array ? a : Float64Array.from(a))
+
+// Counter resets are removed from a copy: the source's arrays are not ours to change.
+const prepare = (f: RollupFunction, values: ArrayLike<number>): Float64Array => {
+  if (!f.removeResets) return float64(values)
+  const copy = new Float64Array(values)
   removeCounterResets(copy)
   return copy
 }
@@ -78,7 +81,7 @@ const rollupOverSelector = (
   const from = ctx.start - maxSilenceIntervalMs - Math.max(windowMs, ctx.step)
   return ctx.source.select(selector.matchers, from, ctx.end).map((s) => ({
     labels: outputLabels(f, Object.entries(s.labels)),
-    values: rollup(f, scalars, s.timestamps, prepare(f, s.values), g, windowMs)
+    values: rollup(f, scalars, float64(s.timestamps), prepare(f, s.values), g, windowMs)
   }))
 }
 
@@ -109,7 +112,7 @@ const rollupOverSubquery = (
     }
     return {
       labels: outputLabels(f, s.labels),
-      values: rollup(f, scalars, timestamps, prepare(f, values), g, windowMs)
+      values: rollup(f, scalars, Float64Array.from(timestamps), prepare(f, values), g, windowMs)
     }
   })
 }

@@ -12,9 +12,10 @@
 //   extrapolate like Prometheus;
 // - counters (`rate`, `increase`, `irate`) have their resets removed first.
 
+// Samples are Float64Arrays so that the loops below stay monomorphic.
 export interface Window {
-  timestamps: ArrayLike<number>
-  values: ArrayLike<number>
+  timestamps: Float64Array
+  values: Float64Array
   // The window is [i, j).
   i: number
   j: number
@@ -270,8 +271,8 @@ export interface Grid {
 export const rollup = (
   f: RollupFunction,
   scalars: ReadonlyArray<Float64Array>,
-  timestamps: ArrayLike<number>,
-  values: ArrayLike<number>,
+  timestamps: Float64Array,
+  values: Float64Array,
   grid: Grid,
   windowMs: number
 ): Float64Array => {
