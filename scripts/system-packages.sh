@@ -13,7 +13,7 @@ fi
 
 missing=()
 for pkg in "$@"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+  if [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" != "install ok installed" ]; then
     missing+=("$pkg")
   fi
 done

@@ -1,7 +1,18 @@
 /**
- * Evaluates PromQL over a {@link SampleSource} the way VictoriaMetrics (1.79) does:
- * instant queries at one time, range queries over a grid of steps. See the README of this
- * package for the semantics (windows, `increase` without extrapolation, staleness).
+ * Evaluates PromQL over a {@link SampleSource} the way VictoriaMetrics 1.79 does, checked
+ * against it by a differential test:
+ *
+ * - an instant query is a one-point range query; a bare selector at time t takes the last
+ *   sample in (t - step, t], the step being 5 minutes unless given, widened to the series'
+ *   sample spacing when shorter (there are no staleness markers);
+ * - a rollup window (t - w, t] starts from the sample just before it when that one is
+ *   recent: `increase` is the last value minus that sample (no extrapolation; a series
+ *   first seen in the window counts from zero), `rate` divides by the time between them;
+ *   counter resets are removed first (a drop of less than an eighth as a partial reset);
+ * - aggregations, vector matching and set operators work on whole series, and a series
+ *   without labels acts as a scalar;
+ * - label filters common to one side of a binary operation are pushed to the other;
+ * - results are sorted by labels (topk/bottomk keep their ranking); NaN points are left out.
  *
  * @since 0.1.0
  */

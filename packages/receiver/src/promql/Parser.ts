@@ -216,18 +216,21 @@ const converter = (query: string): Converter => {
 
   const unary = (node: SyntaxNode, operand: (n: SyntaxNode) => Ast.Expr): Ast.Expr => {
     const kids = children(node)
-    const inner = operand(kids[1]!)
-    if (text(kids[0]!) === "+") return inner
+    return negate(text(kids[0]!) === "-", operand(kids[1]!))
+  }
+
+  // Unary minus is `0 - x` (numbers fold), as in VictoriaMetrics.
+  const negate = (minus: boolean, inner: Ast.Expr): Ast.Expr => {
+    if (!minus) return inner
     if (inner._tag === "NumberLiteral") return { _tag: "NumberLiteral", value: -inner.value }
-    return {
-      _tag: "Binary",
-      op: "-",
-      left: { _tag: "NumberLiteral", value: 0 },
-      right: inner,
-      bool: false,
-      matching: undefined,
-      group: undefined
+    const zero: Ast.NumberLiteral = { _tag: "NumberLiteral", value: 0 }
+    if (inner._tag === "Binary" && inner.left._tag === "NumberLiteral" && inner.right._tag === "NumberLiteral") {
+      return {
+        _tag: "NumberLiteral",
+        value: foldNumbers("-", false, 0, foldNumbers(inner.op, inner.bool, inner.left.value, inner.right.value))
+      }
     }
+    return { _tag: "Binary", op: "-", left: zero, right: inner, bool: false, matching: undefined, group: undefined }
   }
 
   const binary = (node: SyntaxNode, operand: (n: SyntaxNode) => Ast.Expr): Ast.Expr => {
@@ -256,8 +259,24 @@ const converter = (query: string): Converter => {
     }
     if (bool && !isComparisonNode(op))
       throw syntax(`bool modifier can only be used on comparison operators, got "${op}"`)
-    const left = expr(kids[0]!)
+    const leftNode = kids[0]!
     const right = operand(kids[kids.length - 1]!)
+    // The grammar reads `-2 ^ 2` as (-2) ^ 2; in PromQL `^` binds tighter than the sign.
+    const sign = /^\s*([+-])/.exec(text(leftNode))
+    if (op === "^" && leftNode.name === "NumberDurationLiteral" && sign !== null) {
+      const magnitude = expr(leftNode) as Ast.NumberLiteral
+      const power: Ast.Binary = {
+        _tag: "Binary",
+        op,
+        left: { _tag: "NumberLiteral", value: Math.abs(magnitude.value) },
+        right,
+        bool,
+        matching,
+        group
+      }
+      return negate(sign[1] === "-", power)
+    }
+    const left = expr(leftNode)
     // Numbers fold into one at parse time, as in VictoriaMetrics: `(2 > 2) > bool x` then
     // compares x with NaN (the folded `2 > 2`) instead of evaluating a series of NaN.
     if (left._tag === "NumberLiteral" && right._tag === "NumberLiteral") {

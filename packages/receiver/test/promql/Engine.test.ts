@@ -152,6 +152,20 @@ describe("Engine", () => {
     assert.deepStrictEqual(points!.values, [10, 5, 5, 35])
   })
 
+  it("narrows the other side of a binary operation by the labels the first side shares", () => {
+    // The right side alone is a label-less series (a scalar to VictoriaMetrics); narrowed
+    // by job="a", which p lacks, it is empty, and so is the result.
+    assert.deepStrictEqual(at("sum(p)", end), [{ labels: {}, value: 13 }])
+    assert.deepStrictEqual(at("sum by (job) (c_total) - sum by (job) (p)", end), [])
+    assert.deepStrictEqual(at("sum by (job) (c_total) - sum(p)", end), [{ labels: { job: "a" }, value: 25 }])
+  })
+
+  it("keeps groups without values when aggregating a rollup directly, as VictoriaMetrics' fast path does", () => {
+    // sum(rate(...)) of a series without a rate is a series of NaN, which sgn turns into 0.
+    assert.deepStrictEqual(at("sgn(sum(rate(lonely_total[1m])))", end), [{ labels: {}, value: 0 }])
+    assert.deepStrictEqual(at("sgn(sum(rate(lonely_total[1m]) * 1))", end), [])
+  })
+
   it("refuses unsupported queries with a typed error", () => {
     const exit = Effect.runSyncExit(Engine.instant(source, "holt_winters(c_total[5m], 0.5, 0.5)", { timeMs: end }))
     assert.isTrue(exit._tag === "Failure")

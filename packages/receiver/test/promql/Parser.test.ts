@@ -66,6 +66,9 @@ describe("Parser", () => {
     assert.deepStrictEqual(parse("0x1F"), { _tag: "NumberLiteral", value: 31 })
     assert.deepStrictEqual(parse("+Inf"), { _tag: "NumberLiteral", value: Infinity })
     assert.deepStrictEqual(parse("1h30m"), { _tag: "NumberLiteral", value: 5400 })
+    // `^` binds tighter than a sign, also a number's own.
+    assert.deepStrictEqual(parse("-2 ^ 2"), { _tag: "NumberLiteral", value: -4 })
+    assert.deepInclude(parse("-2 ^ x"), { _tag: "Binary", op: "-", left: { _tag: "NumberLiteral", value: 0 } })
   })
 
   it("unquotes strings the Go way", () => {

@@ -3,6 +3,8 @@
 // 1e-9 (plus 1e-12 absolute for values that cancel to about zero: VictoriaMetrics sums
 // series in parallel, in no fixed order). For topk/bottomk, whose choice among equal
 // values is unspecified, the values present at each timestamp are compared instead.
+// `tolerate` may excuse a point (a series key and timestamp) that differs for a reason the
+// caller has established.
 
 interface ApiSeries {
   readonly metric: Record<string, string>
@@ -28,12 +30,17 @@ export const close = (a: number, b: number): boolean => {
   return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-12
 }
 
-const key = (metric: Record<string, string>) => JSON.stringify(Object.entries(metric).toSorted())
-
 const points = (s: ApiSeries): ReadonlyArray<[number, number]> =>
   (s.values ?? (s.value === undefined ? [] : [s.value])).map(([t, v]) => [t, number(v)])
 
-export const compare = (ours: unknown, theirs: unknown, options: { readonly ranked: boolean }): Array<string> => {
+export const key = (metric: Record<string, string>) => JSON.stringify(Object.entries(metric).toSorted())
+
+export interface Options {
+  readonly ranked: boolean
+  readonly tolerate?: ((key: string, t: number) => boolean) | undefined
+}
+
+export const compare = (ours: unknown, theirs: unknown, options: Options): Array<string> => {
   const a = ours as ApiAnswer
   const b = theirs as ApiAnswer
   if (a.status !== b.status) return [`status ${a.status} vs ${b.status}`]
@@ -67,6 +74,7 @@ export const compare = (ours: unknown, theirs: unknown, options: { readonly rank
     }
     for (let i = 0; i < pa.length; i++) {
       if (pa[i]![0] !== pb[i]![0] || !close(pa[i]![1], pb[i]![1])) {
+        if (pa[i]![0] === pb[i]![0] && options.tolerate?.(k, pb[i]![0]) === true) continue
         diffs.push(`${k} at ${pb[i]![0]}: ${pa[i]![0]}=${pa[i]![1]} vs ${pb[i]![1]}`)
         break
       }

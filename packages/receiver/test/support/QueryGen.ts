@@ -113,7 +113,6 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
       case 2:
         return aggregate(depth + 1)
       case 3: {
-        const inner = vectorExpr(depth + 1)
         const fn = pick([
           "abs",
           "ceil",
@@ -133,6 +132,10 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
           "log2",
           "log10"
         ])
+        // Steps (ceil, floor, round) only over per-series values: over an aggregation a
+        // last-bit difference from the order VictoriaMetrics sums series in can cross a step.
+        const stepped = ["ceil", "floor", "round", "round2"].includes(fn)
+        const inner = stepped ? (chance(50) ? rollup() : selector(ds.gauges)) : vectorExpr(depth + 1)
         const text =
           fn === "round2"
             ? `round(${inner.text}, ${pick(["0.5", "5", "0.1"])})`
@@ -152,10 +155,12 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
       case 4:
         return histogram()
       case 5: {
-        const left = vectorExpr(depth + 1)
         const op = pick(["*", "+", "-", "/", ">", "<", ">=", "==", "!=", "%", "^"])
+        // % and ^ amplify a last-bit difference (VictoriaMetrics sums series in no fixed
+        // order): apply them to per-series values only.
+        const left = op === "%" || op === "^" ? (chance(50) ? rollup() : selector(ds.gauges)) : vectorExpr(depth + 1)
         const bool = [">", "<", ">=", "==", "!="].includes(op) && chance(40) ? " bool" : ""
-        const n = pick(["2", "0.5", "1", "0", "10"])
+        const n = pick(["2", "0.5", "1", "0", "10", "-1", "-0.5"])
         return {
           text: chance(70) ? `${left.text} ${op}${bool} ${n}` : `${n} ${op}${bool} ${left.text}`,
           name: left.name
@@ -206,10 +211,9 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
     const labels = labelsOf(a.name).filter(() => chance(40))
     const by = `sum by (${labels.join(", ")})`
     const b = rollup()
-    const sameLabelsB = { text: b.text, name: a.name }
     switch (int(7)) {
       case 0:
-        return { text: `${by} (${a.text}) ${pick(["+", "/", "*", "-"])} ${by} (${sameLabelsB.text})`, name: a.name }
+        return { text: `${by} (${a.text}) ${pick(["+", "/", "*", "-"])} ${by} (${b.text})`, name: a.name }
       case 1:
         return {
           text: `${by} (${a.text}) ${pick(["and", "or", "unless"])} ${by} (${b.text}) > ${pick(["0", "1", "5"])}`,
