@@ -137,6 +137,43 @@ const parseNumber = (text: string): number | undefined => {
   return ms === undefined ? undefined : (sign * ms) / 1000
 }
 
+interface Operand {
+  readonly _tag: "Operand"
+  readonly signs: Array<string>
+  readonly expr: () => Ast.Expr
+  readonly post: Array<(inner: Ast.Expr) => Ast.Expr>
+}
+
+interface Operator {
+  readonly _tag: "Operator"
+  readonly op: Ast.BinaryOp
+  readonly bool: boolean
+  readonly matching: Ast.Matching | undefined
+  readonly group: Ast.GroupModifier | undefined
+}
+
+type Item = Operand | Operator
+
+// PromQL's binary operator precedence, loosest first; `^` is right-associative.
+const precedence: { readonly [op: string]: number } = {
+  or: 1,
+  and: 2,
+  unless: 2,
+  "==": 3,
+  "!=": 3,
+  ">": 3,
+  "<": 3,
+  ">=": 3,
+  "<=": 3,
+  "+": 4,
+  "-": 4,
+  "*": 5,
+  "/": 5,
+  "%": 5,
+  atan2: 5,
+  "^": 6
+}
+
 interface Converter {
   readonly text: (node: SyntaxNode) => string
   readonly expr: (node: SyntaxNode) => Ast.Expr
@@ -214,26 +251,21 @@ const converter = (query: string): Converter => {
       .filter((c) => c.type.isError === false && c.name !== "(" && c.name !== ")" && c.name !== ",")
       .map(expr)
 
-  const unary = (node: SyntaxNode, operand: (n: SyntaxNode) => Ast.Expr): Ast.Expr => {
-    const kids = children(node)
-    return negate(text(kids[0]!) === "-", operand(kids[1]!))
-  }
-
   // Unary minus is `0 - x` (numbers fold), as in VictoriaMetrics.
-  const negate = (minus: boolean, inner: Ast.Expr): Ast.Expr => {
-    if (!minus) return inner
-    if (inner._tag === "NumberLiteral") return { _tag: "NumberLiteral", value: -inner.value }
-    const zero: Ast.NumberLiteral = { _tag: "NumberLiteral", value: 0 }
-    if (inner._tag === "Binary" && inner.left._tag === "NumberLiteral" && inner.right._tag === "NumberLiteral") {
-      return {
-        _tag: "NumberLiteral",
-        value: foldNumbers("-", false, 0, foldNumbers(inner.op, inner.bool, inner.left.value, inner.right.value))
-      }
-    }
-    return { _tag: "Binary", op: "-", left: zero, right: inner, bool: false, matching: undefined, group: undefined }
-  }
+  const negate = (inner: Ast.Expr): Ast.Expr =>
+    inner._tag === "NumberLiteral"
+      ? { _tag: "NumberLiteral", value: -inner.value }
+      : {
+          _tag: "Binary",
+          op: "-",
+          left: { _tag: "NumberLiteral", value: 0 },
+          right: inner,
+          bool: false,
+          matching: undefined,
+          group: undefined
+        }
 
-  const binary = (node: SyntaxNode, operand: (n: SyntaxNode) => Ast.Expr): Ast.Expr => {
+  const operator = (node: SyntaxNode): Operator => {
     const kids = children(node)
     const opNode = kids[1]!
     const op = binaryOps[opNode.name]
@@ -257,40 +289,115 @@ const converter = (query: string): Converter => {
         }
       }
     }
-    if (bool && !isComparisonNode(op))
+    if (bool && !isComparisonNode(op)) {
       throw syntax(`bool modifier can only be used on comparison operators, got "${op}"`)
-    const leftNode = kids[0]!
-    const right = operand(kids[kids.length - 1]!)
-    // The grammar reads `-2 ^ 2` as (-2) ^ 2; in PromQL `^` binds tighter than the sign.
-    const sign = /^\s*([+-])/.exec(text(leftNode))
-    if (op === "^" && leftNode.name === "NumberDurationLiteral" && sign !== null) {
-      const magnitude = expr(leftNode) as Ast.NumberLiteral
-      const power: Ast.Binary = {
-        _tag: "Binary",
-        op,
-        left: { _tag: "NumberLiteral", value: Math.abs(magnitude.value) },
-        right,
-        bool,
-        matching,
-        group
-      }
-      return negate(sign[1] === "-", power)
     }
-    const left = expr(leftNode)
-    // Numbers fold into one at parse time, as in VictoriaMetrics: `(2 > 2) > bool x` then
-    // compares x with NaN (the folded `2 > 2`) instead of evaluating a series of NaN.
-    if (left._tag === "NumberLiteral" && right._tag === "NumberLiteral") {
-      return { _tag: "NumberLiteral", value: foldNumbers(op, bool, left.value, right.value) }
-    }
-    return { _tag: "Binary", op, left, right, bool, matching, group }
+    return { _tag: "Operator", op, bool, matching, group }
   }
 
-  // The grammar lets `offset`, `[5m]`, `[5m:1m]` and `@` follow a whole binary expression
-  // (`a + b offset 1m`); PromQL binds them to the operand just before them.
-  const postfix = (node: SyntaxNode, wrap: (inner: Ast.Expr) => Ast.Expr): Ast.Expr => {
-    if (node.name === "BinaryExpr") return binary(node, (n) => postfix(n, wrap))
-    if (node.name === "UnaryExpr") return unary(node, (n) => postfix(n, wrap))
-    return wrap(expr(node))
+  const postfixOf = (node: SyntaxNode): ((inner: Ast.Expr) => Ast.Expr) => {
+    const kids = children(node)
+    switch (node.name) {
+      case "MatrixSelector": {
+        const windowMs = durationMs(kids[kids.length - 1]!)
+        return (inner) => rollupOf(inner, { windowMs })
+      }
+      case "SubqueryExpr": {
+        const durations = kids.filter((k) => k.name === "DurationExpr")
+        const windowMs = durationMs(durations[0]!)
+        const subqueryStepMs = durations[1] === undefined ? 0 : durationMs(durations[1])
+        return (inner) => ({ _tag: "Rollup", expr: inner, windowMs, subqueryStepMs, offsetMs: 0, at: undefined })
+      }
+      case "OffsetExpr": {
+        const offsetMs = durationMs(kids[kids.length - 1]!)
+        return (inner) => rollupOf(inner, { offsetMs })
+      }
+      default: {
+        const target = kids[kids.length - 1]!
+        let at: Ast.At
+        if (target.name === "AtModifierPreprocessors") {
+          at = { _tag: target.firstChild!.name === "AtStart" ? "Start" : "End" }
+        } else {
+          const seconds = parseNumber(text(target).replace(/\s+/g, ""))
+          if (seconds === undefined) throw syntax(`cannot parse @ time "${text(target)}" at position ${target.from}`)
+          at = { _tag: "Time", seconds }
+        }
+        return (inner) => rollupOf(inner, { at })
+      }
+    }
+  }
+
+  // The grammar does not settle precedence the way PromQL does: it lets `offset`, `[5m]`,
+  // `[5m:1m]` and `@` follow a whole binary expression (`a + b offset 1m`), and reads a
+  // signed number as one token (`-2 ^ 2`). So operator chains are flattened into operands
+  // (each with its signs and postfixes) and operators, and rebuilt with PromQL's rules.
+  const flatten = (node: SyntaxNode): Array<Item> => {
+    const kids = children(node)
+    switch (node.name) {
+      case "BinaryExpr":
+        return [...flatten(kids[0]!), operator(node), ...flatten(kids[kids.length - 1]!)]
+      case "UnaryExpr": {
+        const items = flatten(kids[1]!)
+        ;(items[0] as Operand).signs.unshift(text(kids[0]!))
+        return items
+      }
+      case "NumberDurationLiteral": {
+        const sign = /^\s*([+-])/.exec(text(node))
+        const value = parseNumber(
+          text(node)
+            .replace(/^\s*[+-]/, "")
+            .replace(/\s+/g, "")
+        )
+        if (value === undefined) throw syntax(`cannot parse number "${text(node)}" at position ${node.from}`)
+        const literal: Ast.NumberLiteral = { _tag: "NumberLiteral", value }
+        return [{ _tag: "Operand", signs: sign === null ? [] : [sign[1]!], expr: () => literal, post: [] }]
+      }
+      case "MatrixSelector":
+      case "SubqueryExpr":
+      case "OffsetExpr":
+      case "StepInvariantExpr": {
+        const items = flatten(kids[0]!)
+        ;(items[items.length - 1] as Operand).post.push(postfixOf(node))
+        return items
+      }
+      default:
+        return [{ _tag: "Operand", signs: [], expr: () => expr(node), post: [] }]
+    }
+  }
+
+  // Numbers fold into one at parse time, as in VictoriaMetrics: `(2 > 2) > bool x` then
+  // compares x with NaN (the folded `2 > 2`) instead of evaluating a series of NaN.
+  const combine = (o: Operator, left: Ast.Expr, right: Ast.Expr): Ast.Expr =>
+    left._tag === "NumberLiteral" && right._tag === "NumberLiteral"
+      ? { _tag: "NumberLiteral", value: foldNumbers(o.op, o.bool, left.value, right.value) }
+      : { _tag: "Binary", op: o.op, left, right, bool: o.bool, matching: o.matching, group: o.group }
+
+  const rebuild = (items: ReadonlyArray<Item>): Ast.Expr => {
+    let at = 0
+    const operand = (): Ast.Expr => {
+      const item = items[at++] as Operand
+      let e = item.post.reduce((inner, wrap) => wrap(inner), item.expr())
+      if (item.signs.length === 0) return e
+      // A sign applies after `^`: -2 ^ 2 is -(2 ^ 2).
+      while (at < items.length && (items[at] as Operator).op === "^") {
+        const op = items[at++] as Operator
+        e = combine(op, e, climb(precedence["^"]!))
+      }
+      for (const sign of item.signs.toReversed()) if (sign === "-") e = negate(e)
+      return e
+    }
+    const climb = (min: number): Ast.Expr => {
+      let left = operand()
+      while (at < items.length) {
+        const op = items[at] as Operator
+        const p = precedence[op.op]!
+        if (p < min) break
+        at++
+        left = combine(op, left, climb(op.op === "^" ? p : p + 1))
+      }
+      return left
+    }
+    return climb(0)
   }
 
   const expr = (node: SyntaxNode): Ast.Expr => {
@@ -299,51 +406,18 @@ const converter = (query: string): Converter => {
       case "PromQL":
       case "ParenExpr":
         return expr(kids.find((k) => k.name !== "(" && k.name !== ")")!)
-      case "NumberDurationLiteral": {
-        const value = parseNumber(text(node).replace(/\s+/g, ""))
-        if (value === undefined) throw syntax(`cannot parse number "${text(node)}" at position ${node.from}`)
-        return { _tag: "NumberLiteral", value }
-      }
       case "StringLiteral":
         return { _tag: "StringLiteral", value: unquote(text(node), node.from) }
       case "VectorSelector":
         return selector(node)
-      case "MatrixSelector": {
-        const windowMs = durationMs(kids[kids.length - 1]!)
-        return postfix(kids[0]!, (inner) => rollupOf(inner, { windowMs }))
-      }
-      case "SubqueryExpr": {
-        const durations = kids.filter((k) => k.name === "DurationExpr")
-        const windowMs = durationMs(durations[0]!)
-        const subqueryStepMs = durations[1] === undefined ? 0 : durationMs(durations[1])
-        return postfix(kids[0]!, (inner) => ({
-          _tag: "Rollup",
-          expr: inner,
-          windowMs,
-          subqueryStepMs,
-          offsetMs: 0,
-          at: undefined
-        }))
-      }
+      case "NumberDurationLiteral":
+      case "MatrixSelector":
+      case "SubqueryExpr":
       case "OffsetExpr":
-        const offsetMs = durationMs(kids[kids.length - 1]!)
-        return postfix(kids[0]!, (inner) => rollupOf(inner, { offsetMs }))
-      case "StepInvariantExpr": {
-        const target = kids[kids.length - 1]!
-        let at: Ast.At
-        if (target.name === "AtModifierPreprocessors")
-          at = { _tag: target.firstChild!.name === "AtStart" ? "Start" : "End" }
-        else {
-          const seconds = parseNumber(text(target).replace(/\s+/g, ""))
-          if (seconds === undefined) throw syntax(`cannot parse @ time "${text(target)}" at position ${target.from}`)
-          at = { _tag: "Time", seconds }
-        }
-        return postfix(kids[0]!, (inner) => rollupOf(inner, { at }))
-      }
+      case "StepInvariantExpr":
       case "UnaryExpr":
-        return unary(node, expr)
       case "BinaryExpr":
-        return binary(node, expr)
+        return rebuild(flatten(node))
       case "AggregateExpr": {
         const op = text(kids[0]!).toLowerCase()
         if (!aggregateOps.has(op)) throw unsupported(`unsupported aggregation "${op}"`)

@@ -55,6 +55,14 @@ describe("Parser", () => {
     assert.deepInclude(sub.args[0], { _tag: "Rollup", windowMs: 3_600_000, subqueryStepMs: 300_000 })
     assert.deepInclude(parse("x[5m:]"), { subqueryStepMs: 0 })
     assert.deepInclude(parse("x @ 100"), { at: { _tag: "Time", seconds: 100 } })
+    // Precedence stays PromQL's around a postfix: 1 > bool ((x offset 5m) - 10).
+    const cmp = parse("1 > bool x offset 5m - 10") as Ast.Binary
+    assert.deepInclude(cmp, { op: ">", bool: true, left: { _tag: "NumberLiteral", value: 1 } })
+    assert.deepInclude(cmp.right, { _tag: "Binary", op: "-", right: { _tag: "NumberLiteral", value: 10 } })
+    assert.deepInclude((cmp.right as Ast.Binary).left, { _tag: "Rollup", offsetMs: 300_000 })
+    const chain = parse("a + b offset 1m * c") as Ast.Binary
+    assert.deepInclude(chain, { op: "+" })
+    assert.deepInclude(chain.right, { op: "*" })
   })
 
   it("normalises unary minus, folds numbers and reads number forms", () => {

@@ -185,8 +185,10 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
   }
 
   const aggregate = (depth: number): { text: string; name: string } => {
-    const inner = vectorExpr(depth)
     const op = pick(["sum", "avg", "max", "min", "count", "group", "stddev", "stdvar", "quantile"])
+    // The variance of large values (timestamps, sums) loses digits to cancellation, and
+    // how many depends on the order VictoriaMetrics meets the series in.
+    const inner = op === "stddev" || op === "stdvar" ? rollup() : vectorExpr(depth)
     const g = grouping(inner.name)
     const param = op === "quantile" ? `${pick(["0.5", "0.9", "0", "1"])}, ` : ""
     return { text: `${op}${g.text} (${param}${inner.text})`, name: inner.name }
