@@ -148,7 +148,7 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
                   : fn === "clamp_min" || fn === "clamp_max"
                     ? `${fn}(${inner.text}, ${pick(["1", "0.5", "10"])})`
                     : fn === "label_replace"
-                      ? `label_replace(${inner.text}, "copy", "$1-x", ${JSON.stringify(pick(labelsOf(inner.name)) ?? "le")}, "(.*)")`
+                      ? `label_replace(${inner.text}, "copy", "$1-x", ${JSON.stringify(pick(labelsOf(inner.name)) ?? "le")}, ${JSON.stringify(pick(["(.*)", "zzz(.*)", "(m)(.*)"]))})`
                       : `${fn}(${inner.text})`
         return { text, name: inner.name }
       }
