@@ -135,7 +135,17 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
         // Steps (ceil, floor, round) only over per-series values: over an aggregation a
         // last-bit difference from the order VictoriaMetrics sums series in can cross a step.
         const stepped = ["ceil", "floor", "round", "round2"].includes(fn)
-        const inner = stepped ? (chance(50) ? rollup() : selector(ds.gauges)) : vectorExpr(depth + 1)
+        // A pattern that may not match only over stored series: VictoriaMetrics 1.79 then
+        // adds the label with a value left over in its reused buffers (a bug), and series
+        // fresh from storage are where that buffer is empty.
+        const unmatched = fn === "label_replace" && chance(50)
+        const inner = unmatched
+          ? selector(chance(50) ? ds.counters : ds.gauges)
+          : stepped
+            ? chance(50)
+              ? rollup()
+              : selector(ds.gauges)
+            : vectorExpr(depth + 1)
         const text =
           fn === "round2"
             ? `round(${inner.text}, ${pick(["0.5", "5", "0.1"])})`
@@ -148,7 +158,7 @@ export const build = (ds: Dataset, genome: ReadonlyArray<number>): Case => {
                   : fn === "clamp_min" || fn === "clamp_max"
                     ? `${fn}(${inner.text}, ${pick(["1", "0.5", "10"])})`
                     : fn === "label_replace"
-                      ? `label_replace(${inner.text}, "copy", "$1-x", ${JSON.stringify(pick(labelsOf(inner.name)) ?? "le")}, ${JSON.stringify(pick(["(.*)", "zzz(.*)", "(m)(.*)"]))})`
+                      ? `label_replace(${inner.text}, "copy", "$1-x", ${JSON.stringify(pick(labelsOf(inner.name)) ?? "le")}, ${JSON.stringify(unmatched ? pick(["zzz(.*)", "(m)(.*)"]) : "(.*)")})`
                       : `${fn}(${inner.text})`
         return { text, name: inner.name }
       }

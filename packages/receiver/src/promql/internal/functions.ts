@@ -90,6 +90,35 @@ const decimalExponent = (f: number): number => {
   return Math.trunc(x) % 10 !== 0 ? scale : scale + 1
 }
 
+// Go's math.Log2 and math.Log10, which VictoriaMetrics uses: built on the natural log of
+// the mantissa, they differ from JavaScript's in the last bits (log10(1000) is
+// 2.9999999999999996) and lose more near 1.
+const frexp = (x: number): readonly [number, number] => {
+  if (x === 0 || !Number.isFinite(x)) return [x, 0]
+  let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1)
+  let f = x * 2 ** -e
+  while (Math.abs(f) < 0.5) {
+    f *= 2
+    e--
+  }
+  while (Math.abs(f) >= 1) {
+    f /= 2
+    e++
+  }
+  return [f, e]
+}
+
+const goLog2 = (x: number): number => {
+  const [frac, exp] = frexp(x)
+  if (frac === 0.5) return exp - 1
+  return Math.log(frac) * Math.LOG2E + exp
+}
+
+// log10(2), correctly rounded, as Go's constant arithmetic gives Ln2/Ln10.
+const log10Of2 = 0.301029995663981195
+
+const goLog10 = (x: number): number => goLog2(x) * log10Of2
+
 const round = (v: number, nearest: number): number => {
   const p10 = 10 ** -decimalExponent(nearest)
   let x = v + 0.5 * Math.sign(v === 0 ? 1 : v) * Math.abs(nearest)
@@ -292,8 +321,8 @@ export const transformFunctions: { readonly [name: string]: TransformFunction } 
   sqrt: pointwise(false, Math.sqrt),
   exp: pointwise(false, Math.exp),
   ln: pointwise(false, Math.log),
-  log2: pointwise(false, Math.log2),
-  log10: pointwise(false, Math.log10),
+  log2: pointwise(false, goLog2),
+  log10: pointwise(false, goLog10),
   sgn: pointwise(false, (v) => (v < 0 ? -1 : v > 0 ? 1 : 0)),
   clamp_min: pointwise(true, (v, k, [min]) => (v < min![k]! ? min![k]! : v), [1]),
   clamp_max: pointwise(true, (v, k, [max]) => (v > max![k]! ? max![k]! : v), [1]),
