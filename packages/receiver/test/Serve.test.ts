@@ -41,9 +41,10 @@ const logRows = (store: Store.Store["Service"]) => {
   return rows
 }
 
+// The requests still waiting in the exporter's spool (its format marker is no request).
 const spooled = (stateDir: string) => {
   const dir = path.join(stateDir, "spool")
-  return fs.existsSync(dir) ? fs.readdirSync(dir) : []
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.includes(".otlp")) : []
 }
 
 describe("gastown-otel serve with real clients", () => {
