@@ -126,7 +126,9 @@ describe("PromQL checker", () => {
       "max by (a) (last_over_time(x[1h]))",
       "-x + 2 * y / (z - 1) ^ 2",
       "sum(rate(x[$__rate_interval])) / sum(rate(y[$__rate_interval]))",
-      '{__name__="x"}'
+      '{__name__="x"}',
+      // Quoted (UTF-8) label names are PromQL since Prometheus 3.
+      'x{"a"="b"}'
     ]) {
       assert.doesNotThrow(() => PromQL.check(good), good)
     }
@@ -147,7 +149,6 @@ describe("PromQL checker", () => {
       'x{a="b"',
       'x{a~"b"}',
       "x{a=b}",
-      'x{"a"="b"}',
       "x[5 m]",
       "x[five]",
       "x[5m",
