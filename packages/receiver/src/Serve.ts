@@ -13,6 +13,7 @@ import { Config, Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as os from "node:os"
 import * as path from "node:path"
+import * as QueryRoutes from "./QueryRoutes.ts"
 import * as Server from "./Server.ts"
 import * as Store from "./Store.ts"
 
@@ -57,7 +58,7 @@ export const readyLine = (receiver: Server.Receiver["Service"], dataDir: string)
  * @since 0.1.0
  * @category running
  */
-export const run = (options: Server.Options & Store.Options, routes: Server.Routes = {}) =>
+export const run = (options: Server.Options & Store.Options, routes: Server.Routes = QueryRoutes.routes) =>
   Effect.gen(function* () {
     const receiver = yield* Server.Receiver
     yield* Console.log(readyLine(receiver, options.dataDir))

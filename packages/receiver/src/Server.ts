@@ -28,7 +28,6 @@ import * as NetAddress from "effect/net/NetAddress"
 import type { SocketAddress } from "effect/net/NetAddress"
 import * as http from "node:http"
 import * as zlib from "node:zlib"
-import type { Matcher } from "./metrics/Series.ts"
 import { type Signal, Store } from "./Store.ts"
 
 /**
@@ -84,8 +83,6 @@ export interface Options {
   readonly metricsPort?: number | undefined
   readonly logsPort?: number | undefined
   readonly maxRequestBytes?: number | undefined
-  /** Parses a `match[]` series selector for the label listings; without it they refuse `match[]`. */
-  readonly parseSelector?: ((selector: string) => ReadonlyArray<Matcher>) | undefined
 }
 
 /**
@@ -163,53 +160,6 @@ const health = HttpRouter.route("GET", "/health", text(200, "OK"))
 const ingestRoutes = (signal: Signal, maxBytes: number) =>
   paths[signal].map((path) => HttpRouter.route("POST", path, ingest(signal, maxBytes)))
 
-const timeParam = (value: string | undefined, fallback: number): number => {
-  if (value === undefined || value === "") return fallback
-  const n = Number(value)
-  if (Number.isFinite(n)) return Math.round(n * 1000)
-  const parsed = Date.parse(value)
-  return Number.isNaN(parsed) ? fallback : parsed
-}
-
-const labelRoutes = (parseSelector: Options["parseSelector"]) => {
-  const listing = (list: (matchers: ReadonlyArray<Matcher>, startMs: number, endMs: number) => ReadonlyArray<string>) =>
-    Effect.gen(function* () {
-      const request = yield* HttpServerRequest.HttpServerRequest
-      const params = new URL(request.url, "http://receiver").searchParams
-      const selectors = params.getAll("match[]")
-      if (selectors.length > 0 && parseSelector === undefined) {
-        return HttpServerResponse.jsonUnsafe(
-          { status: "error", errorType: "bad_data", error: "match[] is not supported by this receiver yet" },
-          { status: 400 }
-        )
-      }
-      const startMs = timeParam(params.get("start") ?? undefined, 0)
-      const endMs = timeParam(params.get("end") ?? undefined, Date.now() + 86_400_000)
-      const names = new Set<string>()
-      const groups = selectors.length === 0 ? [[]] : selectors.map((s) => parseSelector!(s))
-      for (const matchers of groups) for (const name of list(matchers, startMs, endMs)) names.add(name)
-      return HttpServerResponse.jsonUnsafe({ status: "success", data: [...names].toSorted() })
-    })
-  return [
-    HttpRouter.route(
-      "GET",
-      "/api/v1/labels",
-      Effect.flatMap(Store, (store) => listing(store.metrics.labelNames))
-    ),
-    HttpRouter.route(
-      "GET",
-      "/api/v1/label/:name/values",
-      Effect.gen(function* () {
-        const store = yield* Store
-        const { name } = yield* HttpRouter.params
-        return yield* listing((matchers, startMs, endMs) =>
-          store.metrics.labelValues(name ?? "", matchers, startMs, endMs)
-        )
-      })
-    )
-  ]
-}
-
 const listen = Effect.fnUntraced(function* (
   host: string,
   port: number,
@@ -236,11 +186,7 @@ export const make = Effect.fnUntraced(function* (options: Options = {}, routes: 
   const metricsPort = options.metricsPort ?? Endpoints.ports.metrics
   const logsPort = options.logsPort ?? Endpoints.ports.logs
   const common = [health, ...ingestRoutes("traces", maxBytes)]
-  const metricsRoutes = [
-    ...ingestRoutes("metrics", maxBytes),
-    ...labelRoutes(options.parseSelector),
-    ...(routes.metrics ?? [])
-  ]
+  const metricsRoutes = [...ingestRoutes("metrics", maxBytes), ...(routes.metrics ?? [])]
   const logsRoutes = [...ingestRoutes("logs", maxBytes), ...(routes.logs ?? [])]
   if (metricsPort === logsPort && metricsPort !== 0) {
     const url = urlOf(yield* listen(host, metricsPort, [...common, ...metricsRoutes, ...logsRoutes]))

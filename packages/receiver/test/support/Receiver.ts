@@ -1,9 +1,9 @@
 // A receiver for one test file: the store in a fresh temporary directory and both servers
 // on free ports of 127.0.0.1, closed (and the directory removed) with the layer.
+import { TempDir } from "@gastown-otel/testkit"
 import { Context, Effect, Layer } from "effect"
-import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
+import * as QueryRoutes from "../../src/QueryRoutes.ts"
 import * as Server from "../../src/Server.ts"
 import * as Store from "../../src/Store.ts"
 
@@ -12,10 +12,7 @@ export class TestReceiver extends Context.Service<
   { readonly store: Store.Store["Service"]; readonly receiver: Server.Receiver["Service"]; readonly dataDir: string }
 >()("test/TestReceiver") {}
 
-export const tempDir = Effect.acquireRelease(
-  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "receiver-test-"))),
-  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
-)
+export const tempDir = TempDir.make("receiver-test-")
 
 export const layer = (options: Server.Options = {}) =>
   Layer.effect(
@@ -23,7 +20,7 @@ export const layer = (options: Server.Options = {}) =>
     Effect.gen(function* () {
       const dataDir = yield* tempDir
       const context = yield* Layer.build(
-        Server.layer({ metricsPort: 0, logsPort: 0, ...options }).pipe(
+        Server.layer({ metricsPort: 0, logsPort: 0, ...options }, QueryRoutes.routes).pipe(
           Layer.provideMerge(Store.layer({ dataDir: path.join(dataDir, "data") }))
         )
       )
