@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { type Catalogue, type Derive, type Correlation, Resource } from "@gastown-otel/schema"
+import { type Catalogue, type Derive, type Correlation, Resource, type SelfEvents } from "@gastown-otel/schema"
 import { Console, Context, type Duration, Effect, Layer, type Scope } from "effect"
 import { hostname } from "node:os"
 import * as TelemetryConfig from "./TelemetryConfig.ts"
@@ -154,7 +154,7 @@ export interface Recorded {
   readonly events: ReadonlyArray<Catalogue.Event>
   readonly metrics: ReadonlyArray<MetricData>
   readonly logs: ReadonlyArray<LogRecordData>
-  readonly dropped: ReadonlyMap<Recorder.DropReason, number>
+  readonly dropped: ReadonlyMap<SelfEvents.DropReason, number>
 }
 
 /**

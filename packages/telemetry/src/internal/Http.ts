@@ -1,28 +1,47 @@
 // One OTLP/HTTP POST on node:http(s), interruptible: interrupting the effect destroys
 // the socket, so a flush budget really bounds the time spent on a hung backend.
 import { Effect } from "effect"
-import * as http from "node:http"
-import * as https from "node:https"
+import type * as Http from "node:http"
 
 /** What came back: the status and `Retry-After` in ms, or a transport failure. */
 export type Response =
   | { readonly _tag: "Response"; readonly status: number; readonly retryAfterMs: number | undefined }
   | { readonly _tag: "TransportError"; readonly message: string }
 
+interface Client {
+  readonly request: typeof Http.request
+  readonly agent: Http.Agent
+}
+
 export interface Agents {
-  readonly http: http.Agent
-  readonly https: https.Agent
+  /** The client for the URL's protocol, loaded and made on first use. */
+  readonly clientFor: (url: URL) => Client
   readonly destroy: () => void
 }
 
+// The modules come from process.getBuiltinModule, not `import`: Node's ES module wrapper
+// of node:http reads every export, and its lazy ones (WebSocket and others) load undici
+// and zlib, which costs a CLI more than the whole request. node:https (TLS) is loaded
+// only for an https URL.
+const load = (secure: boolean): Pick<typeof Http, "request" | "Agent"> =>
+  secure ? process.getBuiltinModule("node:https") : process.getBuiltinModule("node:http")
+
 /** Keep-alive agents owned by one exporter, destroyed when it closes. */
 export const makeAgents = (): Agents => {
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) }
+  const clients = new Map<boolean, Client>()
   return {
-    ...agents,
+    clientFor: (url) => {
+      const secure = url.protocol === "https:"
+      let client = clients.get(secure)
+      if (client === undefined) {
+        const module = load(secure)
+        client = { request: module.request, agent: new module.Agent({ keepAlive: true }) }
+        clients.set(secure, client)
+      }
+      return client
+    },
     destroy: () => {
-      agents.http.destroy()
-      agents.https.destroy()
+      for (const client of clients.values()) client.agent.destroy()
     }
   }
 }
@@ -42,10 +61,10 @@ export const post = (
   headers: Readonly<Record<string, string>>
 ): Effect.Effect<Response> =>
   Effect.callback<Response>((resume) => {
-    const secure = url.protocol === "https:"
-    const request = (secure ? https : http).request(url, {
+    const client = agents.clientFor(url)
+    const request = client.request(url, {
       method: "POST",
-      agent: secure ? agents.https : agents.http,
+      agent: client.agent,
       headers: {
         ...headers,
         "content-type": "application/x-protobuf",
