@@ -1,9 +1,10 @@
 // Start-up of the example CLIs, as an agent pays it on every call: each command a whole
 // process, its wall time from spawn to exit, against `node -e 0` in the same run. Rounds
 // interleave the commands (A B C D A B C D …) so a machine that speeds up or slows down
-// affects them alike; medians are reported with the load average. Peak RSS is measured in
-// a separate pass, by the process itself at exit (a preloaded hook reads
-// process.resourceUsage().maxRSS), so the timed runs carry no hook.
+// affects them alike; medians are reported with the load average. CPU time (less sensitive
+// to a busy machine than wall time) and peak RSS come from a separate pass, reported by each
+// process itself at exit (a preloaded hook reads process.resourceUsage()), so the timed runs
+// carry no hook.
 import { CaptureServer, Endpoints, Process } from "@gastown-otel/testkit"
 import { Effect } from "effect"
 import * as fs from "node:fs"
@@ -71,21 +72,36 @@ const program = Effect.gen(function* () {
     }
   }
 
-  const hook = path.join(dir, "peak-rss.cjs")
+  // The resource pass: every process (gt's bd children too, through NODE_OPTIONS) reports
+  // its CPU time and peak RSS at exit; the process started here marks itself as the top one.
+  const hook = path.join(dir, "resources.cjs")
+  const report = path.join(dir, "resources.jsonl")
   fs.writeFileSync(
     hook,
-    `process.on("exit", () => require("node:fs").appendFileSync(${JSON.stringify(path.join(dir, "rss"))}, process.pid + " " + process.resourceUsage().maxRSS + "\\n"))\n`
+    `const top = process.env.GASTOWN_BENCH_CHILD === undefined
+process.env.GASTOWN_BENCH_CHILD = "1"
+process.on("exit", () => {
+  const used = process.resourceUsage()
+  require("node:fs").appendFileSync(${JSON.stringify(report)}, JSON.stringify({ top, rssKiB: used.maxRSS, cpuUs: used.userCPUTime + used.systemCPUTime }) + "\\n")
+})
+`
   )
-  const peaks = []
+  const resources = []
   for (const c of cases) {
-    const samples: Array<number> = []
+    const cpu: Array<number> = []
+    const rss: Array<number> = []
     for (let r = 0; r < 5; r++) {
-      fs.rmSync(path.join(dir, "rss"), { force: true })
-      yield* run(["--require", hook, ...c.args], c.env)
-      // The first line is the process itself; gt's bd children do not get the hook.
-      samples.push(Number(fs.readFileSync(path.join(dir, "rss"), "utf8").split("\n")[0]!.split(" ")[1]) / 1024)
+      fs.rmSync(report, { force: true })
+      yield* run(c.args, { ...c.env, NODE_OPTIONS: `--require ${hook}` })
+      const processes = fs
+        .readFileSync(report, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { top: boolean; rssKiB: number; cpuUs: number })
+      cpu.push(processes.reduce((sum, p) => sum + p.cpuUs, 0) / 1000)
+      rss.push(processes.find((p) => p.top)!.rssKiB / 1024)
     }
-    peaks.push(median(samples))
+    resources.push({ cpu: median(cpu), rss: median(rss) })
   }
 
   const medians = times.map(median)
@@ -93,18 +109,28 @@ const program = Effect.gen(function* () {
   const load = os.loadavg().map((l) => l.toFixed(2))
   console.log(
     `\nstart-up: Node ${process.versions.node}, ${os.cpus().length} cores, load average ${load.join(" ")}; ` +
-      `median of ${rounds} interleaved rounds\n`
+      `wall: median of ${rounds} interleaved rounds; CPU (all processes) and peak RSS: median of 5\n`
   )
   const rows = [
-    ["command", "wall ms", "× node -e 0", "peak RSS MiB"],
-    ...cases.map((c, i) => [c.name, medians[i]!.toFixed(1), (medians[i]! / node).toFixed(2), peaks[i]!.toFixed(1)])
+    ["command", "wall ms", "× node -e 0", "CPU ms", "× node -e 0", "peak RSS MiB"],
+    ...cases.map((c, i) => [
+      c.name,
+      medians[i]!.toFixed(1),
+      (medians[i]! / node).toFixed(2),
+      resources[i]!.cpu.toFixed(1),
+      (resources[i]!.cpu / resources[0]!.cpu).toFixed(2),
+      resources[i]!.rss.toFixed(1)
+    ])
   ]
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)))
-  for (const row of rows)
-    console.log(row.map((cell, col) => (col === 0 ? cell.padEnd : cell.padStart).call(cell, widths[col]!)).join("  "))
+  for (const row of rows) {
+    console.log(
+      row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join("  ")
+    )
+  }
   console.log(
-    `\ntargets: bd list off ≤ 4× node -e 0 (${(off / node).toFixed(2)}×) and ≤ 80 MiB (${peaks[1]!.toFixed(1)}); ` +
-      `telemetry on adds ≤ 15 ms (+${(on - off).toFixed(1)} ms); gt status ≤ 2.5× bd list (${(gt / off).toFixed(2)}×)`
+    `\ntargets (wall): bd list off ≤ 4× node -e 0 (${(off / node).toFixed(2)}×) and ≤ 80 MiB (${resources[1]!.rss.toFixed(1)}); ` +
+      `telemetry on adds ≤ 15 ms (${(on - off).toFixed(1)} ms); gt status ≤ 2.5× bd list (${(gt / off).toFixed(2)}×)`
   )
 })
 
