@@ -86,7 +86,7 @@ process.on("exit", () => {
 })
 `
   )
-  const resources = []
+  const resources: Array<{ readonly cpu: number; readonly rss: number }> = []
   for (const c of cases) {
     const cpu: Array<number> = []
     const rss: Array<number> = []
