@@ -2,7 +2,7 @@
 // and 504 (and transport failures) are retried with jittered exponential backoff, or after the
 // server's Retry-After; any other status is permanent and the request is dropped.
 import { Data, Duration, Effect, Schedule } from "effect"
-import { type Agents, post, type Response } from "./Http.ts"
+import { type Connections, post, type Response } from "./Http.ts"
 
 export type Delivery = "sent" | "rejected" | "unavailable"
 
@@ -37,13 +37,13 @@ const retrySchedule = (policy: RetryPolicy) =>
   )
 
 export const deliver = (
-  agents: Agents,
+  connections: Connections,
   url: URL,
   body: Uint8Array,
   headers: Readonly<Record<string, string>>,
   policy: RetryPolicy
 ): Effect.Effect<Delivery> =>
-  post(agents, url, body, headers).pipe(
+  post(connections, url, body, headers).pipe(
     Effect.timeoutOrElse({
       duration: policy.timeoutMs,
       orElse: () => Effect.succeed<Response>({ _tag: "TransportError", message: "timed out" })

@@ -13,7 +13,7 @@ import * as UnixNanos from "./UnixNanos.ts"
 import * as Emit from "./Emit.ts"
 import { type Delivery, deliver, type RetryPolicy } from "./Delivery.ts"
 import * as HostTotals from "./HostTotals.ts"
-import { makeAgents } from "./Http.ts"
+import { makeConnections } from "./Http.ts"
 import { logsRequest, metricsRequest } from "./otlp/Encode.ts"
 import type { KeyValue } from "../OtlpData.ts"
 import * as Recorder from "./Recorder.ts"
@@ -72,7 +72,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   // for its interval, and the emitting fiber never waits for it.
   const pressure = Latch.makeUnsafe(false)
   const recorder = Recorder.make({ derive: options.derive, onPressure: () => pressure.openUnsafe() })
-  const agents = makeAgents()
+  const connections = makeConnections()
   const resource: ReadonlyArray<KeyValue> = Object.entries(options.resource).map(([key, value]) => ({
     key,
     value: { string: value }
@@ -112,7 +112,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
 
   const sendOne = (header: Spool.Header, body: Uint8Array, batch?: string): Effect.Effect<Delivery> =>
     deliver(
-      agents,
+      connections,
       new URL(header.url),
       body,
       batch === undefined ? header.headers : { ...header.headers, [Spool.batchHeader]: batch },
@@ -250,7 +250,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     (spool === undefined ? Effect.void : safely(persist)).pipe(
       Effect.andThen(sendWithinBudget),
       exitOnSignal,
-      Effect.ensuring(Effect.sync(() => agents.destroy()))
+      Effect.ensuring(Effect.sync(() => connections.destroy()))
     )
   )
 
