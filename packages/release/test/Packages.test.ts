@@ -164,18 +164,21 @@ describe("the published packages", () => {
       })
     )
 
-    it.effect("pass publint (strict) and arethetypeswrong (ESM only)", () =>
-      Effect.gen(function* () {
-        const { dir, tarballs } = yield* Packed
-        for (const tarball of tarballs) {
-          yield* run(process.execPath, [bin("publint", "publint"), tarball.file, "--strict"], dir)
-          yield* run(
-            process.execPath,
-            [bin("@arethetypeswrong/cli", "attw"), tarball.file, "--profile", "esm-only"],
-            dir
-          )
-        }
-      })
+    it.effect(
+      "pass publint (strict) and arethetypeswrong (ESM only)",
+      () =>
+        Effect.gen(function* () {
+          const { dir, tarballs } = yield* Packed
+          for (const tarball of tarballs) {
+            yield* run(process.execPath, [bin("publint", "publint"), tarball.file, "--strict"], dir)
+            yield* run(
+              process.execPath,
+              [bin("@arethetypeswrong/cli", "attw"), tarball.file, "--profile", "esm-only"],
+              dir
+            )
+          }
+        }),
+      120_000
     )
 
     it.effect(
