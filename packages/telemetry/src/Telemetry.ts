@@ -98,7 +98,7 @@ export interface Options {
   readonly exportInterval?: Duration.Input | undefined
 }
 
-// Loaded on first use: a process with telemetry off never imports the exporter (nor node:http).
+// Loaded on first use: a process with telemetry off never imports the exporter (nor opens a socket).
 const exporter = Effect.promise(() => import("./internal/Exporter.ts"))
 
 /**
@@ -118,7 +118,7 @@ export const make = (options: Options): Effect.Effect<Shape, never, Scope.Scope>
  * scope closes (normal exit, failure, interruption by SIGINT/SIGTERM under
  * `NodeRuntime.runMain`).
  *
- * The type needs nothing although the exporter uses `node:http`, `node:fs` and signal
+ * The type needs nothing although the exporter uses `node:net`, `node:fs` and signal
  * handlers directly: this package runs on Node only (see `engines`), and the exporter works on
  * the host's exit path, where it must load fast and stay within a fixed budget, so it does
  * not go through platform services a caller would have to provide.

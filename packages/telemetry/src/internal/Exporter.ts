@@ -1,7 +1,7 @@
 // The live exporter: drains the recorder on an interval and at InstrumentationScope.scope close, turns deltas
 // into cumulative points (host-wide state when a state directory is given), writes the
 // encoded requests to the spool and sends everything pending. Loaded lazily: a process
-// with telemetry off never imports it (nor node:http).
+// with telemetry off never imports it (nor opens a socket).
 import { Resource } from "@gastown-otel/schema"
 import { Duration, Effect, Latch, Layer, Semaphore } from "effect"
 import { createHash } from "node:crypto"
