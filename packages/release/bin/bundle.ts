@@ -4,9 +4,9 @@
 // hundreds of modules each time. Built from the workspace packages' sources (the
 // `@gastown-otel/source` export condition), so no other build step has to run first.
 //
-// Nothing is rebuilt while the bundles are newer than every source file and the lock file,
-// and a rebuilt bundle replaces the old one in two renames: tests may be running the CLIs
-// meanwhile (the README's test runs `npm run demo`, which builds).
+// Nothing is rebuilt while the bundles are newer than every source file, package manifest and
+// the lock file, and a rebuilt bundle replaces the old one in two renames: tests may be
+// running the CLIs meanwhile (the README's test runs `npm run demo`, which builds).
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { build } from "rolldown"
@@ -27,7 +27,10 @@ const mtime = (file: string) => fs.statSync(file).mtimeMs
 
 const inputs = [
   ...["packages", "examples"].flatMap((group) =>
-    fs.readdirSync(path.join(root, group)).flatMap((name) => files(path.join(root, group, name, "src")))
+    fs
+      .readdirSync(path.join(root, group))
+      .flatMap((name) => [...files(path.join(root, group, name, "src")), path.join(root, group, name, "package.json")])
+      .filter((file) => fs.existsSync(file))
   ),
   ...bundles.flatMap(({ dir, input }) => Object.values(input).map((file) => path.join(root, dir, file))),
   path.join(root, "package-lock.json"),
