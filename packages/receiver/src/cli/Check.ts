@@ -51,9 +51,10 @@ const seriesIn = (url: string, range: Check.Range) =>
 
 // Every record of the range, newest first as a LogSource gives them. The end is exclusive
 // in LogsQL's API, so it is the millisecond after the range.
-const recordsIn = (logsUrl: string, range: Check.Range) =>
+const recordsIn = (logsUrl: string, headers: Record<string, string>, range: Check.Range) =>
   Remote.lines(
     HttpClientRequest.get(`${logsUrl}/select/logsql/query`).pipe(
+      HttpClientRequest.setHeaders(headers),
       HttpClientRequest.setUrlParams({
         query: "*",
         start: new Date(range.startMs).toISOString(),
@@ -139,14 +140,18 @@ export const command = Command.make(
     ),
     json: Options.json,
     url: Options.url,
-    logsUrl: Options.logsUrl
+    logsUrl: Options.logsUrl,
+    logsTenant: Options.logsTenant
   },
   Effect.fnUntraced(function* (input) {
     const endMs = yield* Clock.currentTimeMillis
     const range = { startMs: endMs - input.since, endMs }
-    const [series, rows] = yield* Effect.all([seriesIn(input.url, range), recordsIn(input.logsUrl, range)], {
-      concurrency: 2
-    })
+    const [series, rows] = yield* Effect.all(
+      [seriesIn(input.url, range), recordsIn(input.logsUrl, Options.tenantHeaders(input.logsTenant), range)],
+      {
+        concurrency: 2
+      }
+    )
     const report = Check.run(sources(series, rows), range)
     if (input.json) yield* Console.log(JSON.stringify(report))
     else for (const line of reportLines(report)) yield* Console.log(line)

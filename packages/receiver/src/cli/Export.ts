@@ -59,20 +59,6 @@ export const openSource = Effect.fnUntraced(function* (dataDir: string, urls: Ex
   return { source: { metrics: metricsUrl, logs: logsUrl }, from: dataDir }
 })
 
-const tenant = Flag.String("logs-tenant").pipe(
-  Flag.withDescription(
-    "The VictoriaLogs cluster tenant to write to, accountID:projectID (sent as AccountID/ProjectID headers)"
-  ),
-  Flag.filterMap(
-    (text) => {
-      const m = /^(\d+):(\d+)$/.exec(text)
-      return m === null ? Option.none() : Option.some({ accountId: Number(m[1]), projectId: Number(m[2]) })
-    },
-    (text) => `--logs-tenant: ${JSON.stringify(text)} is not accountID:projectID, e.g. 12:34`
-  ),
-  Flag.optional
-)
-
 const target = (name: string, description: string) =>
   Flag.String(name).pipe(
     Flag.withDescription(description),
@@ -106,7 +92,10 @@ export const command = Command.make(
     logsTo: target("logs-to", "VictoriaLogs (or a vlinsert) to push log records to, e.g. http://host:9428").pipe(
       Flag.optional
     ),
-    logsTenant: tenant,
+    logsTenant: Options.tenant(
+      "logs-tenant",
+      "The VictoriaLogs cluster tenant to write to, accountID:projectID (sent as AccountID/ProjectID headers)"
+    ),
     since: Options.duration("since", "How far back to export (default 30d)").pipe(Flag.withDefault(defaultSinceMs)),
     dataDir: Flag.String("data-dir").pipe(
       Flag.withDescription("The receiver's data directory (default: as serve's)"),

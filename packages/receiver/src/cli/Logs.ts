@@ -84,11 +84,13 @@ export const command = Command.make(
       Flag.withDefault(defaultLimit)
     ),
     json: Options.json,
-    logsUrl: Options.logsUrl
+    logsUrl: Options.logsUrl,
+    logsTenant: Options.logsTenant
   },
   Effect.fnUntraced(function* (input) {
     if (input.limit < 0) return yield* fail(`--limit: ${input.limit} is negative`)
     const request = HttpClientRequest.get(`${input.logsUrl}/select/logsql/query`).pipe(
+      HttpClientRequest.setHeaders(Options.tenantHeaders(input.logsTenant)),
       HttpClientRequest.setUrlParams({
         query: input.logsql,
         ...(input.limit > 0 ? { limit: String(input.limit) } : {})

@@ -39,12 +39,16 @@ export const command = Command.make(
       Argument.withDefault("*")
     ),
     json: Options.json,
-    logsUrl: Options.logsUrl
+    logsUrl: Options.logsUrl,
+    logsTenant: Options.logsTenant
   },
   Effect.fnUntraced(function* (input) {
     const { canColor } = yield* TerminalCapabilities.TerminalCapabilities
     const url = `${input.logsUrl}/select/logsql/tail`
-    const request = HttpClientRequest.get(url).pipe(HttpClientRequest.setUrlParams({ query: input.logsql }))
+    const request = HttpClientRequest.get(url).pipe(
+      HttpClientRequest.setHeaders(Options.tenantHeaders(input.logsTenant)),
+      HttpClientRequest.setUrlParams({ query: input.logsql })
+    )
     yield* Remote.lines(request).pipe(
       Stream.runForEach((line) => {
         if (input.json) return Console.log(line)

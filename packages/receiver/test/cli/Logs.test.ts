@@ -3,6 +3,7 @@
 // message when it refuses; against a receiver in this process.
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Catalogue, Correlation, Resource } from "@gastown-otel/schema"
+import { CaptureServer } from "@gastown-otel/testkit"
 import { Effect, Exit, Layer } from "effect"
 import * as Logs from "../../src/cli/Logs.ts"
 import * as Server from "../../src/Server.ts"
@@ -56,6 +57,20 @@ describe("logs output", () => {
     ])
     assert.deepStrictEqual(Logs.lines([], false), ["(no records)"])
   })
+
+  it.effect("sends a cluster tenant as VictoriaLogs' headers", () =>
+    Effect.gen(function* () {
+      const vlselect = yield* CaptureServer.start()
+      const ran = yield* RunCli.run(["logs", "*", "--logs-url", vlselect.url, "--logs-tenant", "12:34"])
+      assert.deepStrictEqual(ran.stdout, ["(no records)"])
+      const [request] = vlselect.requests
+      assert.strictEqual(request!.headers["accountid"], "12")
+      assert.strictEqual(request!.headers["projectid"], "34")
+      const bad = yield* RunCli.run(["logs", "*", "--logs-url", vlselect.url, "--logs-tenant", "12"])
+      assert.isTrue(Exit.isFailure(bad.exit))
+      assert.lengthOf(vlselect.requests, 1)
+    })
+  )
 
   it("reads JSON lines, keeping non-string values as JSON", () => {
     assert.deepStrictEqual(Logs.parseRow('{"a":"x","n":3}'), { a: "x", n: "3" })

@@ -42,3 +42,34 @@ export const duration = (name: string, description: string) =>
       (text) => `--${name}: ${JSON.stringify(text)} is not a duration such as 30s, 5m, 1h or 7d`
     )
   )
+
+// A VictoriaLogs cluster's tenant, `accountID:projectID`.
+export interface Tenant {
+  readonly accountId: number
+  readonly projectId: number
+}
+
+export const tenant = (name: string, description: string) =>
+  Flag.String(name).pipe(
+    Flag.withDescription(description),
+    Flag.filterMap(
+      (text): Option.Option<Tenant> => {
+        const m = /^(\d+):(\d+)$/.exec(text)
+        return m === null ? Option.none() : Option.some({ accountId: Number(m[1]), projectId: Number(m[2]) })
+      },
+      (text) => `--${name}: ${JSON.stringify(text)} is not accountID:projectID, e.g. 12:34`
+    ),
+    Flag.optional
+  )
+
+// The headers VictoriaLogs reads a tenant from.
+export const tenantHeaders = (tenant: Option.Option<Tenant>): Record<string, string> =>
+  Option.match(tenant, {
+    onNone: () => ({}),
+    onSome: (t) => ({ AccountID: String(t.accountId), ProjectID: String(t.projectId) })
+  })
+
+export const logsTenant = tenant(
+  "logs-tenant",
+  "The VictoriaLogs cluster tenant to read, accountID:projectID (sent as AccountID/ProjectID headers)"
+)
