@@ -59,15 +59,6 @@ export const openSource = Effect.fnUntraced(function* (dataDir: string, urls: Ex
   return { source: { metrics: metricsUrl, logs: logsUrl }, from: dataDir }
 })
 
-const target = (name: string, description: string) =>
-  Flag.String(name).pipe(
-    Flag.withDescription(description),
-    Flag.filterMap(
-      (text) => (URL.canParse(text) ? Option.some(text.replace(/\/+$/, "")) : Option.none()),
-      (text) => `--${name}: ${JSON.stringify(text)} is not a URL`
-    )
-  )
-
 /**
  * The default `--since`: the receiver's default retention.
  *
@@ -85,13 +76,14 @@ export const defaultSinceMs = 30 * 86_400_000
 export const command = Command.make(
   "export",
   {
-    to: target(
+    to: Options.baseUrl(
       "to",
       "VictoriaMetrics to push samples to: http://host:8428, or a vminsert's http://vminsert:8480/insert/<accountID>/prometheus"
     ),
-    logsTo: target("logs-to", "VictoriaLogs (or a vlinsert) to push log records to, e.g. http://host:9428").pipe(
-      Flag.optional
-    ),
+    logsTo: Options.baseUrl(
+      "logs-to",
+      "VictoriaLogs (or a vlinsert) to push log records to, e.g. http://host:9428"
+    ).pipe(Flag.optional),
     logsTenant: Options.tenant(
       "logs-tenant",
       "The VictoriaLogs cluster tenant to write to, accountID:projectID (sent as AccountID/ProjectID headers)"

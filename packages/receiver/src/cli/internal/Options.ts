@@ -3,6 +3,7 @@
 import { Endpoints } from "@gastown-otel/schema"
 import { Option } from "effect"
 import { Flag } from "effect/cli"
+import type { Tenant } from "../../export/Export.ts"
 import * as PromqlDuration from "../../promql/Duration.ts"
 
 export const defaultUrls = {
@@ -10,16 +11,19 @@ export const defaultUrls = {
   logs: `http://127.0.0.1:${Endpoints.ports.logs}`
 } as const
 
-// A base URL, kept without its trailing slashes so paths can be appended.
-const base = (name: string, fallback: string, what: string) =>
+// An http(s) base URL, kept without its trailing slashes so paths can be appended.
+export const baseUrl = (name: string, description: string) =>
   Flag.String(name).pipe(
-    Flag.withDescription(`${what} (default ${fallback})`),
-    Flag.withDefault(fallback),
+    Flag.withDescription(description),
     Flag.filterMap(
-      (text) => (URL.canParse(text) ? Option.some(text.replace(/\/+$/, "")) : Option.none()),
-      (text) => `--${name}: ${JSON.stringify(text)} is not a URL`
+      (text) =>
+        /^https?:$/.test(URL.parse(text)?.protocol ?? "") ? Option.some(text.replace(/\/+$/, "")) : Option.none(),
+      (text) => `--${name}: ${JSON.stringify(text)} is not a URL (http://host:port)`
     )
   )
+
+const base = (name: string, fallback: string, what: string) =>
+  baseUrl(name, `${what} (default ${fallback})`).pipe(Flag.withDefault(fallback))
 
 export const url = base("url", defaultUrls.metrics, "The metrics side: gastown-otel serve, VictoriaMetrics or vmselect")
 
@@ -44,11 +48,6 @@ export const duration = (name: string, description: string) =>
   )
 
 // A VictoriaLogs cluster's tenant, `accountID:projectID`.
-export interface Tenant {
-  readonly accountId: number
-  readonly projectId: number
-}
-
 export const tenant = (name: string, description: string) =>
   Flag.String(name).pipe(
     Flag.withDescription(description),
