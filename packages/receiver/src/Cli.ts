@@ -11,6 +11,7 @@ import { Console, Effect, Layer } from "effect"
 import { Command } from "effect/cli"
 import { FetchHttpClient } from "effect/http"
 import * as Check from "./cli/Check.ts"
+import { CliFailure } from "./cli/internal/Failure.ts"
 import * as Export from "./cli/Export.ts"
 import * as Logs from "./cli/Logs.ts"
 import * as Query from "./cli/Query.ts"
@@ -38,6 +39,12 @@ export const root = Command.make("gastown-otel").pipe(
  */
 export const layer = Layer.mergeAll(NodeServices.layer, FetchHttpClient.layer)
 
+// A CliFailure is printed as one line, here; the runtime does not log it again.
+const printFailure = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+  Effect.tapError(self, (error) =>
+    error instanceof CliFailure ? Console.error(`gastown-otel: ${error.message}`) : Effect.void
+  )
+
 /**
  * Runs the command line on `args` (without the executable and script), printing a failure
  * as one line on stderr.
@@ -46,9 +53,7 @@ export const layer = Layer.mergeAll(NodeServices.layer, FetchHttpClient.layer)
  * @category running
  */
 export const runWith = (args: ReadonlyArray<string>) =>
-  Command.runWith(root, { version: Serve.version })(args).pipe(
-    Effect.tapErrorTag("CliFailure", (failure) => Console.error(`gastown-otel: ${failure.message}`))
-  )
+  Command.runWith(root, { version: Serve.version })(args).pipe(printFailure)
 
 /**
  * Runs the command line on the process arguments.
@@ -56,7 +61,4 @@ export const runWith = (args: ReadonlyArray<string>) =>
  * @since 0.1.0
  * @category running
  */
-export const main = root.pipe(
-  Command.run({ version: Serve.version }),
-  Effect.tapErrorTag("CliFailure", (failure) => Console.error(`gastown-otel: ${failure.message}`))
-)
+export const main = root.pipe(Command.run({ version: Serve.version }), printFailure)
