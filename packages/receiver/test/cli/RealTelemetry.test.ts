@@ -148,6 +148,21 @@ describe("gastown-otel with gt's and bd's real telemetry", () => {
         }
         assert.deepStrictEqual(diffs, [])
 
+        // The commands read VictoriaMetrics as they read the receiver.
+        const onVm = yield* Running.cli(["check", "--since", "1h", "--url", vm.url, "--logs-url", serve.logsUrl])
+        assert.strictEqual(onVm.code, 0, onVm.stdout + onVm.stderr)
+        assert.deepStrictEqual(onVm.stdout.split("\n").slice(1), checked.stdout.split("\n").slice(1))
+        assert.strictEqual(onVm.stdout.split(" from ")[0], checked.stdout.split(" from ")[0])
+        const table = `sum by (${counter.labels.join(", ")}) (${name(counter)})`
+        const [ours, theirs] = yield* Effect.all([
+          Running.cli(["query", table, "--url", serve.metricsUrl]),
+          Running.cli(["query", table, "--url", vm.url])
+        ])
+        assert.strictEqual(ours.code, 0, ours.stderr)
+        // A table of the calls by their labels: a header ending in "value", then rows.
+        assert.match(ours.stdout, /(^|\n)[a-z_]+(\s+[a-z_]+)*\s+value\n\S/)
+        assert.strictEqual(theirs.stdout, ours.stdout)
+
         // export with serve stopped: the data directory itself, the same lines.
         assert.strictEqual(yield* Running.stop(serve, "SIGTERM"), 130)
         const direct = yield* CaptureServer.start()
