@@ -205,7 +205,11 @@ export const make = (options: {
   const scopes = new WeakMap<Correlation.Labels, Scope>()
   // Series tables by metric values; capped, so labels made up per event cannot grow it.
   const tablesByValues = new Map<string, Array<unknown>>()
+  // Consecutive events mostly share one labels object: the last one is checked first.
+  let lastLabels: Correlation.Labels | undefined
+  let lastScope: Scope | undefined
   const scopeOf = (labels: Correlation.Labels): Scope => {
+    if (labels === lastLabels) return lastScope!
     let scope = scopes.get(labels)
     if (scope === undefined) {
       const { attributes, metricValues } = Derive.correlation(labels)
@@ -218,6 +222,8 @@ export const make = (options: {
       scope = { metricValues, correlation: attributes, attributes: attributes.map(toKeyValue), tables }
       scopes.set(labels, scope)
     }
+    lastLabels = labels
+    lastScope = scope
     return scope
   }
 
