@@ -176,15 +176,23 @@ export const textRule = (field: Field, options: Options): TextRule => ({
 
 /**
  * Text as exported under a rule: secrets masked (only in what the limit keeps, and a little
- * beyond, so a secret straddling the cut is still recognised), then cut.
+ * beyond, so a secret straddling the cut is still recognised), then cut. The result is written
+ * into `into` when given, so a caller on a hot path allocates nothing for text that is not cut.
  *
  * @since 0.1.0
  * @category derivation
  */
-export const exportText = (text: string, rule: TextRule): Truncate.Truncated => {
+export const exportText = (
+  text: string,
+  rule: TextRule,
+  into: { text: string; truncated: boolean } = { text: "", truncated: false }
+): Truncate.Truncated => {
   const limit = rule.limitBytes
   const redacted = rule.redact ? Redact.secrets(limit === undefined ? text : Redact.window(text, limit)) : text
-  return limit === undefined ? { text: redacted, truncated: false } : Truncate.utf8(redacted, limit)
+  const exported = limit === undefined || Truncate.fits(redacted, limit) ? undefined : Truncate.utf8(redacted, limit)
+  into.text = exported?.text ?? redacted
+  into.truncated = exported?.truncated ?? false
+  return into
 }
 
 const noMetrics: ReadonlyArray<never> = []

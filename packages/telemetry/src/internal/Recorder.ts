@@ -323,6 +323,9 @@ export const make = (options: {
   let head = 0
   let count = 0
 
+  // Where exported text is written: nothing is allocated for text that is not cut.
+  const scratch = { text: "", truncated: false }
+
   const keep = (
     plan: Plan.EventPlan,
     scope: Scope,
@@ -353,7 +356,7 @@ export const make = (options: {
         values[i] = value
         continue
       }
-      const exported = Derive.exportText(value as string, field.text)
+      const exported = Derive.exportText(value as string, field.text, scratch)
       values[i] = exported.text
       if (exported.truncated) cut |= 1 << i
     }
