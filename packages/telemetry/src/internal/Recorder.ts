@@ -170,14 +170,19 @@ class Buffered implements LogRecordData, AttributeSource {
       write(field.name, field.type, value as string | number | boolean)
       if (cut & (1 << i)) write(field.truncatedKey, "boolean", true)
     }
-    const correlation = this.scope.correlation
-    for (let i = 0; i < correlation.length; i++) write(correlation[i]!.key, "string", correlation[i]!.value)
+  }
+
+  // The correlation labels' attributes: one array per labels object, which the encoder writes
+  // once and copies for every other record.
+  get sharedAttributes(): ReadonlyArray<KeyValue> {
+    return this.scope.attributes
   }
 
   /** The attributes as a plain object, for a span event. */
   toAttributes(): Attributes {
     const out: Attributes = {}
     this.eachAttribute((key, _, value) => (out[key] = value))
+    for (const a of this.scope.correlation) out[a.key] = a.value
     return out
   }
 }

@@ -290,7 +290,21 @@ export type AttributeWriter = (key: string, type: AttributeType, value: string |
  * recorder's buffered records): the encoder writes them as they come.
  */
 export interface AttributeSource {
+  /** Lists the record's own attributes, before the shared ones. */
   readonly eachAttribute: (write: AttributeWriter) => void
+  /** Attributes that follow them, as one array shared by many records. */
+  readonly sharedAttributes: ReadonlyArray<KeyValue>
+}
+
+// The bytes of shared log attributes, written once per array and copied for every other record.
+const sharedBytes = new WeakMap<ReadonlyArray<KeyValue>, Uint8Array>()
+
+const sharedLogAttributes = (kvs: ReadonlyArray<KeyValue>): void => {
+  const bytes = sharedBytes.get(kvs)
+  if (bytes !== undefined) return P.raw(w, bytes)
+  const start = w.pos
+  attributes(LogRecordTag.attributes, kvs)
+  sharedBytes.set(kvs, w.buf.slice(start, w.pos))
 }
 
 const logAttribute: AttributeWriter = (key, type, value) => keyValue(LogRecordTag.attributes, key, type, value)
@@ -312,8 +326,10 @@ const logRecord = (r: LogRecordData): void => {
   P.uint32(w, AnyValueTag.string)
   P.string(w, r.body)
   P.ldelim(w, body)
-  if (isAttributeSource(r)) r.eachAttribute(logAttribute)
-  else attributes(LogRecordTag.attributes, r.attributes)
+  if (isAttributeSource(r)) {
+    r.eachAttribute(logAttribute)
+    sharedLogAttributes(r.sharedAttributes)
+  } else attributes(LogRecordTag.attributes, r.attributes)
   if (r.flags !== undefined && r.flags !== 0) {
     P.uint32(w, LogRecordTag.flags)
     P.fixed32(w, r.flags)
