@@ -83,7 +83,9 @@ export const median = (xs: ReadonlyArray<number>): number => {
 /**
  * Median CPU time (user + system, every thread: GC included) per operation of each contender,
  * in µs. Rounds alternate between the contenders, so a change of load on a shared machine
- * weighs on all of them alike; each `round` performs `operations` operations.
+ * weighs on all of them alike; each `round` performs `operations` operations. (Collecting the heap
+ * between rounds was tried: the collector's background work then lands in the next round, and
+ * the code it flushes has to warm up again, which costs far more than it evens out.)
  *
  * @since 0.1.0
  * @category measuring
