@@ -4,8 +4,9 @@ import { CaptureServer, Cli, Received } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue, Resource } from "@gastown-otel/schema"
 import { Effect } from "effect"
-import * as fs from "node:fs"
 import * as path from "node:path"
+import * as FileLock from "@gastown-otel/example-bd/FileLock"
+import * as lockfile from "proper-lockfile"
 
 describe("the catalogue", () => {
   it.live(
@@ -50,9 +51,13 @@ describe("the catalogue", () => {
           gt("pane", "read", "mol-witness-1", "--lines", "5"),
           gt("daemon", "restart", "witness")
         ]
-        // A store another process holds: bd retries, then gives up with a storage error.
+        // A store another process holds (this one, keeping its lock fresh as every bd does): bd
+        // retries, then gives up with a storage error.
         const lockedDb = path.join(sandbox.dir, "locked.json")
-        fs.writeFileSync(`${lockedDb}.lock`, String(process.pid))
+        yield* Effect.acquireRelease(
+          Effect.promise(() => lockfile.lock(lockedDb, FileLock.settings)),
+          (release) => Effect.promise(() => release())
+        )
         const locked = Cli.run("bd", ["list"], { ...env, BD_DB: lockedDb, BD_LOCK_TIMEOUT: "20 millis" })
 
         const [storyRuns, otherRuns] = yield* Effect.all(
