@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command with the project's pinned Node (24) first on PATH, installing it and the
-# workspace's dependencies on first use. The machine's own Node may be older (20):
-# effect 4, @effect/platform-node and vitest 5 need Node >= 22.
+# workspace's dependencies on first use. The machine's own Node may be older (20): the
+# project needs the Node its packages' `engines` name (what @effect/platform-node declares).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 node_version="24.21.0"

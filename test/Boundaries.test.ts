@@ -25,6 +25,8 @@ const packageNodes: Record<string, Node> = {
   "@gastown-otel/stack": "stack",
   "@gastown-otel/testkit": "testkit",
   "@gastown-otel/receiver": "receiver",
+  "@gastown-otel/launcher": "launcher",
+  "@gastown-otel/release": "release",
   "@gastown-otel/example-bd": "examples",
   "@gastown-otel/example-gt": "examples",
   "@gastown-otel/example-effect-app": "examples"
@@ -39,9 +41,11 @@ export const diagram = (readme: string): ReadonlySet<string> => {
 
 const nodeOf = (file: string): { readonly node: Node; readonly packageDir: string } => {
   const [top, name, kind] = file.split("/")
-  if (top === "packages")
-    return { node: kind === "src" || kind === "bin" ? name! : "tests", packageDir: `packages/${name}` }
-  if (top === "examples") return { node: kind === "src" ? "examples" : "tests", packageDir: `examples/${name}` }
+  // A package's test configuration is the repository's tooling, shared from the root.
+  if (file.endsWith("/vitest.config.ts")) return { node: "tests", packageDir: "." }
+  const shipped = kind === "src" || kind === "bin" || (top === "packages" && name === "launcher")
+  if (top === "packages") return { node: shipped ? name! : "tests", packageDir: `packages/${name}` }
+  if (top === "examples") return { node: shipped ? "examples" : "tests", packageDir: `examples/${name}` }
   return { node: "tests", packageDir: "." }
 }
 

@@ -1,6 +1,8 @@
 import { defineProject } from "vitest/config"
+import { sources } from "../../vitest.shared.ts"
 
 export default defineProject({
+  ...sources,
   test: {
     name: "telemetry",
     include: ["test/**/*.test.ts"],

@@ -1,11 +1,11 @@
-// The example program, run as users run it (`node src/main.ts`), against a local OTLP
+// The example program, run as users run it (its bin, `npx effect-app`), against a local OTLP
 // endpoint: its events arrive under its labels.
 import { CaptureServer, Endpoints, Process, Received, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { fileURLToPath } from "node:url"
 
-const main = fileURLToPath(new URL("../src/main.ts", import.meta.url))
+const main = fileURLToPath(new URL("../bin/effect-app.js", import.meta.url))
 const bdCalls = Received.metricName("bd.call", "counter")
 
 describe("effect-app", () => {
@@ -23,6 +23,7 @@ describe("effect-app", () => {
         }
       })
       assert.strictEqual(ran.code, 0, ran.stderr)
+      assert.strictEqual(ran.stdout, "slung bd-1 to mol/polecats/jana\n")
 
       const logs = Received.logs(server)
       assert.deepStrictEqual(

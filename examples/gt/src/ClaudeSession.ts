@@ -17,13 +17,14 @@ export interface Options extends ChildEnvironment.ClaudeOptions {
   readonly prompt?: string | undefined
 }
 
-const standIn = fileURLToPath(new URL("./claude-stand-in.ts", import.meta.url))
+// The stand-in runs on gt's own Node. Resolved through this package's exports: the bundle
+// beside gt's (or the source, under the `@gastown-otel/source` condition).
+const standIn = () => fileURLToPath(import.meta.resolve("@gastown-otel/example-gt/claude-stand-in"))
 
-// The stand-in is TypeScript: it runs on gt's own Node, which strips the types.
 const program = Config.option(Config.String("GT_CLAUDE_BIN")).pipe(
   Effect.map(
     Option.match({
-      onNone: () => ({ command: process.execPath, args: [standIn] }),
+      onNone: () => ({ command: process.execPath, args: [standIn()] }),
       onSome: (bin) => ({ command: bin, args: [] as Array<string> })
     })
   ),

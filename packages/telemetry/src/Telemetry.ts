@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { type Catalogue, type Derive, type Correlation, Resource } from "@gastown-otel/schema"
+import { type Catalogue, type Derive, type Correlation, Resource, type SelfEvents } from "@gastown-otel/schema"
 import { Console, Context, type Duration, Effect, Layer, type Scope } from "effect"
 import { hostname } from "node:os"
 import * as TelemetryConfig from "./TelemetryConfig.ts"
@@ -162,7 +162,7 @@ export interface Options {
   readonly exportInterval?: Duration.Input | undefined
 }
 
-// Loaded on first use: a process with telemetry off never imports the exporter (nor node:http).
+// Loaded on first use: a process with telemetry off never imports the exporter (nor opens a socket).
 const exporter = Effect.promise(() => import("./internal/Exporter.ts"))
 
 /**
@@ -182,7 +182,7 @@ export const make = (options: Options): Effect.Effect<Shape, never, Scope.Scope>
  * scope closes (normal exit, failure, interruption by SIGINT/SIGTERM under
  * `NodeRuntime.runMain`).
  *
- * The type needs nothing although the exporter uses `node:http`, `node:fs` and signal
+ * The type needs nothing although the exporter uses `node:net`, `node:fs` and signal
  * handlers directly: this package runs on Node only (see `engines`), and the exporter works on
  * the host's exit path, where it must load fast and stay within a fixed budget, so it does
  * not go through platform services a caller would have to provide.
@@ -219,7 +219,7 @@ export interface Recorded {
   readonly events: ReadonlyArray<Catalogue.Event>
   readonly metrics: ReadonlyArray<MetricData>
   readonly logs: ReadonlyArray<LogRecordData>
-  readonly dropped: ReadonlyMap<Recorder.DropReason, number>
+  readonly dropped: ReadonlyMap<SelfEvents.DropReason, number>
 }
 
 /**

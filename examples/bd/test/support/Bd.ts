@@ -3,7 +3,8 @@ import { Endpoints, Process } from "@gastown-otel/testkit"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
-const bin = fileURLToPath(new URL("../../src/bin.ts", import.meta.url))
+// What users run: the bin, which runs the built bundle.
+const bin = fileURLToPath(new URL("../../bin/bd.js", import.meta.url))
 
 export type Result = Process.Ran
 

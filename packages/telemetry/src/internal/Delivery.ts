@@ -4,7 +4,7 @@
 // answer that refuses the credentials (401, 403, 407): the request is sound, the sender's
 // configuration is not, so it waits for a process whose credentials work.
 import { Data, Duration, Effect, Schedule } from "effect"
-import { type Agents, post, type Response } from "./Http.ts"
+import { type Connections, post, type Response } from "./Http.ts"
 
 export type Result = "sent" | "rejected" | "unauthorized" | "unavailable"
 
@@ -53,13 +53,13 @@ const retrySchedule = (policy: RetryPolicy) =>
   )
 
 export const deliver = (
-  agents: Agents,
+  connections: Connections,
   url: URL,
   body: Uint8Array,
   headers: Readonly<Record<string, string>>,
   policy: RetryPolicy
 ): Effect.Effect<Delivery> =>
-  post(agents, url, body, headers).pipe(
+  post(connections, url, body, headers).pipe(
     Effect.timeoutOrElse({
       duration: policy.timeoutMs,
       orElse: () =>

@@ -1,7 +1,7 @@
 // The live exporter: drains the recorder on an interval and at scope close, turns deltas
 // into cumulative points (host-wide state when a state directory is given), writes the
 // encoded requests to the spool and sends everything pending. Loaded lazily: a process
-// with telemetry off never imports it (nor node:http).
+// with telemetry off never imports it (nor opens a socket).
 import { Resource } from "@gastown-otel/schema"
 import { Duration, Effect, Latch, Layer, Semaphore } from "effect"
 import { createHash } from "node:crypto"
@@ -14,7 +14,7 @@ import * as Totals from "./Totals.ts"
 import * as UnixNanos from "./UnixNanos.ts"
 import { type Delivery, deliver, type RetryPolicy } from "./Delivery.ts"
 import * as HostTotals from "./HostTotals.ts"
-import { makeAgents } from "./Http.ts"
+import { makeConnections } from "./Http.ts"
 import { logsRequest, metricsRequest } from "./otlp/Encode.ts"
 import type { KeyValue } from "../OtlpData.ts"
 import * as PrivateDir from "./PrivateDir.ts"
@@ -134,7 +134,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   // for its interval, and the emitting fiber never waits for it.
   const pressure = Latch.makeUnsafe(false)
   const recorder = Recorder.make({ derive: options.derive, onPressure: () => pressure.openUnsafe() })
-  const agents = makeAgents()
+  const connections = makeConnections()
   const resource: ReadonlyArray<KeyValue> = Object.entries(options.resource).map(([key, value]) => ({
     key,
     value: { string: value }
@@ -190,7 +190,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
 
   const sendOne = (endpoint: Endpoint.Endpoint, body: Uint8Array, batch?: string): Effect.Effect<Delivery> =>
     deliver(
-      agents,
+      connections,
       endpoint.url,
       body,
       batch === undefined ? endpoint.headers : { ...endpoint.headers, [Spool.batchHeader]: batch },
@@ -423,7 +423,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     (spool === undefined ? Effect.void : safely(persist(newRound()))).pipe(
       Effect.andThen(sendWithinBudget),
       exitOnSignal,
-      Effect.ensuring(Effect.sync(() => agents.destroy()))
+      Effect.ensuring(Effect.sync(() => connections.destroy()))
     )
   )
 

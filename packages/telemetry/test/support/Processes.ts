@@ -1,10 +1,10 @@
-// Runs test/programs/emit-one.ts as a real process: one bd.call through layerConfig("gt"),
-// then the exit its mode asks for.
+// Runs test/programs/emit-one.ts, bundled as the example CLIs are (`npm run build`), as a real
+// process: one bd.call through layerConfig("gt"), then the exit its mode asks for.
 import { Endpoints, Process, TempDir } from "@gastown-otel/testkit"
 import { Effect } from "effect"
 import { fileURLToPath } from "node:url"
 
-const program = fileURLToPath(new URL("../programs/emit-one.ts", import.meta.url))
+const program = fileURLToPath(new URL("../programs/dist/emit-one.js", import.meta.url))
 
 export const metricsPath = Endpoints.paths.metrics
 export const logsPath = Endpoints.paths.logs

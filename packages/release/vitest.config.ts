@@ -1,0 +1,10 @@
+import { defineProject } from "vitest/config"
+import { sources } from "../../vitest.shared.ts"
+
+export default defineProject({
+  ...sources,
+  test: {
+    name: "release",
+    include: ["test/**/*.test.ts"]
+  }
+})
