@@ -188,6 +188,19 @@ describe("the receiver's page", () => {
           waspAgents.agents.map((a) => [a.labels["agent"], a.bdCalls]),
           [["toast", 2]]
         )
+        // The catalogue's coverage, as gastown-otel check counts it.
+        const check = yield* ms(
+          fetch(`${running.metricsUrl}/api/gastown/check`).then((r) => r.json() as Promise<Api.CheckReport>)
+        )
+        assert.isAbove(check.coverage.events.seen, 0)
+        yield* ms(page.click("nav a:text('Coverage')"))
+        const events = page.locator('.coverage[data-part="events"] .coverage-count')
+        yield* ms(events.waitFor())
+        assert.match(
+          (yield* ms(events.textContent())) ?? "",
+          new RegExp(`^${check.coverage.events.seen} of ${check.coverage.events.total} seen`)
+        )
+        yield* ms(page.screenshot({ path: path.join(artifacts, "coverage.png") }))
         assert.deepStrictEqual(problems, [])
       }).pipe(Effect.scoped),
     // A loaded machine runs the CLIs slowly: ~20 s alone, more beside other work.

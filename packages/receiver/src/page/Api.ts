@@ -198,3 +198,51 @@ export interface Changes {
   readonly records: number
   readonly spans: number
 }
+
+/**
+ * How much of one part of the catalogue was seen.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Coverage {
+  readonly seen: number
+  readonly total: number
+  /** Catalogue names with nothing in the range. */
+  readonly missing: ReadonlyArray<string>
+}
+
+/**
+ * One problem `gastown-otel check` found with a series name or event.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Finding {
+  readonly kind: string
+  readonly signal: "metrics" | "logs"
+  readonly subject: string
+  readonly attribute?: string
+  readonly value?: string
+  readonly expected?: string
+  readonly count: number
+  readonly message: string
+}
+
+/**
+ * `GET /api/gastown/check`: what arrived, held against the catalogue.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CheckReport {
+  readonly range: { readonly startMs: number; readonly endMs: number }
+  readonly checked: {
+    readonly series: number
+    readonly records: number
+    readonly skippedSeries: number
+    readonly skippedRecords: number
+  }
+  readonly findings: ReadonlyArray<Finding>
+  readonly coverage: { readonly events: Coverage; readonly metrics: Coverage }
+}

@@ -1,5 +1,6 @@
 /**
- * The receiver's page: the dashboards, agents, traces and live tail, one view at a time,
+ * The receiver's page: the dashboards, agents, traces, live tail and the catalogue's
+ * coverage, one view at a time,
  * under a bar of rig/role/agent pickers and a time range. The address holds the view and
  * the selections (`#/d/gastown?var-rig=mol&range=1h`, Grafana's `var-` names), so a view
  * can be linked. Views refresh when the receiver says its data changed (server-sent events
@@ -10,6 +11,7 @@
 import "./page.css"
 import * as Agents from "./Agents.ts"
 import type * as Api from "./Api.ts"
+import * as Check from "./Check.ts"
 import * as Dashboard from "./Dashboard.ts"
 import { h } from "./Dom.ts"
 import type * as Interpolate from "./Interpolate.ts"
@@ -151,7 +153,8 @@ const start = async () => {
     ...config.dashboards.map((d) => [d.title, ["d", d.uid]] as const),
     ["Agents", ["agents"]],
     ["Traces", ["traces"]],
-    ["Live tail", ["tail"]]
+    ["Live tail", ["tail"]],
+    ["Coverage", ["check"]]
   ]
 
   const render = () => {
@@ -174,7 +177,9 @@ const start = async () => {
             ? Traces.view(s, a, b)
             : kind === "tail"
               ? Tail.view(s, tailFilter)
-              : Dashboard.view(config.dashboards[0]!, state)
+              : kind === "check"
+                ? Check.view(s)
+                : Dashboard.view(config.dashboards[0]!, state)
     main.replaceChildren(view.el)
     nav.replaceChildren(
       ...links.map(([title, path]) =>
