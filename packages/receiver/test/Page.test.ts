@@ -2,7 +2,8 @@
 // real `gastown-otel serve` process, after a small Gas Town day of the example CLIs in two
 // rigs and three agents, one sling failing: the dashboards draw series, the rig picker
 // narrows them, the tail shows records, the waterfall shows gt's spans over bd's and links
-// spans and records both ways, the agents view counts. Screenshots go to test/artifacts/.
+// spans and records both ways, the agents view counts and updates live, the coverage view
+// agrees with the check. Screenshots go to test/artifacts/.
 import { assert, describe, it } from "@effect/vitest"
 import { Annotations, Catalogue, GtEvents, Naming, Resource } from "@gastown-otel/schema"
 import { TelemetryConfig } from "@gastown-otel/telemetry"
@@ -70,28 +71,30 @@ describe("the receiver's page", () => {
     () =>
       Effect.gen(function* () {
         const running = yield* Serve.start(path.join(yield* Receiver.tempDir, "data"))
-        const { dir, env } = yield* Cli.sandbox
-        const common = { ...env, ...telemetryAt(running), ...Cli.patientFlush }
+        const { dir } = yield* Cli.sandbox
+        // Each agent its own telemetry state: processes sharing one may leave their counts to a
+        // later process when the state's lock is busy, and this test reads the day right after.
         const run = (program: "gt" | "bd", args: ReadonlyArray<string>, agent: Record<string, string>, ok = true) =>
           Effect.map(
-            Cli.run(program, args, { ...common, ...agent, BD_DB: path.join(dir, `${agent["GT_RIG"]}.json`) }),
+            Cli.run(program, args, {
+              ...telemetryAt(running),
+              ...Cli.patientFlush,
+              ...agent,
+              BD_DB: path.join(dir, `${agent["GT_RIG"]}.json`),
+              GT_OTEL_STATE_DIR: path.join(dir, `state-${agent["GT_ROLE"]!.replaceAll("/", "-")}`)
+            }),
             (ran) => assert.strictEqual(ran.code === 0, ok, `${program} ${args.join(" ")}: ${ran.stderr}`)
           )
-        // Three agents at once; an agent's slings after its bead exists.
+        // Three agents at once, each agent's commands in order.
         yield* Effect.all(
           [
-            Effect.andThen(
+            Effect.all([
               run("bd", ["create", "Fix the flaky test"], agents.jana),
-              Effect.all(
-                [
-                  run("gt", ["sling", "bd-1", "mol/polecats/jana"], agents.jana),
-                  run("gt", ["sling", "bd-99", "mol/polecats/jana"], agents.jana, false)
-                ],
-                { concurrency: "unbounded" }
-              )
-            ),
+              run("gt", ["sling", "bd-1", "mol/polecats/jana"], agents.jana),
+              run("gt", ["sling", "bd-99", "mol/polecats/jana"], agents.jana, false)
+            ]),
             run("gt", ["status"], agents.max),
-            Effect.andThen(run("bd", ["create", "Tune the hive"], agents.toast), run("gt", ["status"], agents.toast))
+            Effect.all([run("bd", ["create", "Tune the hive"], agents.toast), run("gt", ["status"], agents.toast)])
           ],
           { concurrency: "unbounded" }
         )
@@ -179,6 +182,13 @@ describe("the receiver's page", () => {
         assert.deepInclude(byAgent["max"], { bdCalls: 2, bdErrors: 0 })
         assert.deepInclude(byAgent["toast"], { bdCalls: 2, bdErrors: 0 })
         yield* ms(page.screenshot({ path: path.join(artifacts, "agents.png") }))
+        // Live: another command's telemetry shows without a reload.
+        yield* run("gt", ["status"], agents.toast)
+        yield* until(
+          () => page.evaluate(Probes.agents),
+          (rows) => rows.find((r) => r.agent === "toast")?.bdCalls === 4,
+          "toast's second gt status counted"
+        )
 
         // The same counts from the JSON route, narrowed by rig.
         const waspAgents = yield* ms(
@@ -186,7 +196,7 @@ describe("the receiver's page", () => {
         )
         assert.deepStrictEqual(
           waspAgents.agents.map((a) => [a.labels["agent"], a.bdCalls]),
-          [["toast", 2]]
+          [["toast", 4]]
         )
         // The catalogue's coverage, as gastown-otel check counts it.
         const check = yield* ms(

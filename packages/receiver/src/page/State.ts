@@ -83,7 +83,8 @@ export interface Matrix {
 
 /**
  * A PromQL panel query over the current range, filled in as Grafana fills it, `width` points
- * wide; the answer and the step it used.
+ * wide; the answer and the step it used. Unlike Grafana, which ends at the last whole step,
+ * the page also asks for the step in progress, so what just arrived shows at once.
  *
  * @since 0.1.0
  * @category api
@@ -93,12 +94,13 @@ export const queryRange = async (
   expr: string,
   width: number
 ): Promise<{ readonly request: Interpolate.RangeQuery; readonly result: ReadonlyArray<Matrix> }> => {
-  const request = Interpolate.promql(
+  const grafana = Interpolate.promql(
     expr,
     { ...window(state), maxDataPoints: Math.max(1, Math.round(width)) },
     state.selections,
     state.config.allValue
   )
+  const request = { ...grafana, endMs: grafana.endMs + grafana.stepMs }
   const body = new URLSearchParams({
     query: request.query,
     start: String(request.startMs / 1000),
