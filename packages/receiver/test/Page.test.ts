@@ -143,6 +143,20 @@ describe("the receiver's page", () => {
           "the failed sling's records are coloured as errors"
         )
         yield* ms(page.screenshot({ path: path.join(artifacts, "tail.png") }))
+        // A click on a record's gt.* value filters the tail by it.
+        const agentLabels = page.locator('.tail-list .label[title="gt.agent"]')
+        yield* ms(
+          agentLabels
+            .filter({ hasText: /^toast$/ })
+            .first()
+            .click()
+        )
+        yield* until(
+          () => agentLabels.allTextContents(),
+          (shown) => shown.length > 0 && shown.every((a) => a === "toast"),
+          "the tail of toast"
+        )
+        assert.strictEqual(yield* ms(page.inputValue(".tail-filter")), 'gt.agent:="toast"')
 
         // From a record of a bd call to its span in the waterfall.
         const link = page.locator(".tail-list .log-row", { hasText: bdCall }).first().locator(".trace-link")

@@ -1,7 +1,7 @@
 /**
  * A log record as a row: time, severity (coloured), service, message, the correlation labels
  * and the event's own fields; a record of a trace links to its span in the waterfall. A click
- * shows every field.
+ * shows every field; where the row offers it, a click on a `gt.*` value filters by it.
  *
  * @since 0.1.0
  */
@@ -46,11 +46,27 @@ const time = (record: LogRecord): string => {
  * @since 0.1.0
  * @category logs
  */
-export const row = (record: LogRecord, config: Api.Dashboards): HTMLElement => {
+export const row = (
+  record: LogRecord,
+  config: Api.Dashboards,
+  filterBy?: (key: string, value: string) => void
+): HTMLElement => {
   const labelKeys = new Set(config.variables.map((v) => v.key))
+  const filterable = filterBy === undefined ? "" : " filterable"
+  const clickable = (key: string, value: string) =>
+    filterBy === undefined
+      ? {}
+      : {
+          onclick: (e: Event) => {
+            e.stopPropagation()
+            filterBy(key, value)
+          }
+        }
   const labels = config.variables.flatMap((v) => {
     const value = record[v.key]
-    return value === undefined ? [] : [h("span", { class: "label", title: v.key }, value)]
+    return value === undefined
+      ? []
+      : [h("span", { title: v.key, class: `label${filterable}`, ...clickable(v.key, value) }, value)]
   })
   const own = Object.entries(record).filter(
     ([k]) => !reserved.has(k) && !labelKeys.has(k) && !k.startsWith("service.") && !k.startsWith("host.")
@@ -82,7 +98,14 @@ export const row = (record: LogRecord, config: Api.Dashboards): HTMLElement => {
       h(
         "span",
         { class: "log-fields" },
-        own.map(([k, v]) => h("span", { class: "field" }, h("i", {}, k, "="), v))
+        own.map(([k, v]) =>
+          h(
+            "span",
+            k.startsWith("gt.") ? { class: `field${filterable}`, ...clickable(k, v) } : { class: "field" },
+            h("i", {}, k, "="),
+            v
+          )
+        )
       ),
       traceId === undefined
         ? null

@@ -1,7 +1,8 @@
 /**
  * The live tail: records as they arrive (`/select/logsql/tail`, streamed), newest on top,
  * coloured by severity, narrowed by the rig/role/agent selections and a LogsQL filter of
- * your own. It starts with the records of the last hour (or of the range, when shorter).
+ * your own; a click on a record's `gt.*` value (session, run, actor, …) adds it to the
+ * filter. It starts with the records of the last hour (or of the range, when shorter).
  *
  * @since 0.1.0
  */
@@ -37,7 +38,7 @@ export const view = (state: State.State, filter: { value: string }): State.View 
     received += records.length
     count.textContent = `${received} records`
     if (paused) return
-    list.prepend(...records.toReversed().map((r) => Logs.row(r, state.config)))
+    list.prepend(...records.toReversed().map((r) => Logs.row(r, state.config, filterBy)))
     while (list.childElementCount > shown) list.lastElementChild!.remove()
     list.dataset["records"] = String(list.childElementCount)
   }
@@ -74,6 +75,12 @@ export const view = (state: State.State, filter: { value: string }): State.View 
     } catch (e) {
       if (!mine.signal.aborted) status.textContent = String(e instanceof Error ? e.message : e)
     }
+  }
+
+  const filterBy = (key: string, value: string) => {
+    input.value = `${input.value.trim()} ${key}:=${JSON.stringify(value)}`.trim()
+    filter.value = input.value
+    void start()
   }
 
   const pause = h("button", {
