@@ -113,12 +113,12 @@ describe("the receiver's page", () => {
         // list and stats (gt status), show (ok and failed) and update (gt sling)
         assert.strictEqual(all.series, 5)
         assert.isAbove(all.coloured, 50, "bars painted on the canvas")
-        const listed = yield* ms(
-          page.locator(".panel[data-kind=logs]").evaluateAll((els) => els.map((e) => e.getAttribute("data-records")))
-        )
-        assert.isTrue(
-          listed.some((n) => Number(n) > 0),
-          "a logs panel lists records"
+        // Panels load on their own: the logs panels may come after the chart.
+        yield* until(
+          () =>
+            page.locator(".panel[data-kind=logs]").evaluateAll((els) => els.map((e) => e.getAttribute("data-records"))),
+          (listed) => listed.some((n) => Number(n) > 0),
+          "a logs panel listing records"
         )
         yield* ms(page.screenshot({ path: path.join(artifacts, "dashboard.png") }))
 
@@ -135,12 +135,11 @@ describe("the receiver's page", () => {
         assert.deepStrictEqual([...new Set(rigs)], ["wasp"])
         yield* ms(pickRig(page, "All"))
         yield* until(tail, (n) => n > waspRecords, "tail records of every rig")
-        const classes = yield* ms(
-          page.locator(".tail-list .log-row").evaluateAll((rows) => rows.map((r) => r.className))
-        )
-        assert.isTrue(
-          classes.some((c) => c.includes("sev-error")),
-          "the failed sling's records are coloured as errors"
+        // The failed sling's records are coloured as errors.
+        yield* until(
+          () => page.locator(".tail-list .log-row").evaluateAll((rows) => rows.map((r) => r.className)),
+          (classes) => classes.some((c) => c.includes("sev-error")),
+          "an error record in the tail"
         )
         yield* ms(page.screenshot({ path: path.join(artifacts, "tail.png") }))
         // A click on a record's gt.* value filters the tail by it.
