@@ -7,6 +7,7 @@
  */
 import { Effect, Schedule, Stream } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import * as CheckRoute from "./check/Route.ts"
 import * as LogsQLApi from "./logsql/Api.ts"
 import * as PromqlApi from "./promql/HttpApi.ts"
 import type * as Server from "./Server.ts"
@@ -97,7 +98,8 @@ export const routes: Server.Routes = {
       "GET",
       "/api/v1/status/buildinfo",
       HttpServerResponse.json({ status: "success", data: buildInfo }).pipe(Effect.orDie)
-    )
+    ),
+    CheckRoute.route
   ],
   // Every LogsQL path starts with "/select/logsql/".
   logs: Object.entries(LogsQLApi.handlers).flatMap(([path, handle]) => logsql(path as `/${string}`, handle))

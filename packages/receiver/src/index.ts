@@ -1,7 +1,9 @@
 /**
  * @since 0.1.0
  */
+export * as Agents from "./agents/Agents.ts"
 export * as AnyValue from "./otlp/AnyValue.ts"
+export * as GastownRoutes from "./GastownRoutes.ts"
 export * as LogRow from "./logs/LogRow.ts"
 export * as LogStore from "./logs/LogStore.ts"
 export * as LogsQLApi from "./logsql/Api.ts"
@@ -14,6 +16,7 @@ export * as MetricStore from "./metrics/MetricStore.ts"
 export * as OtlpLogs from "./otlp/Logs.ts"
 export * as OtlpMetrics from "./otlp/Metrics.ts"
 export * as OtlpTraces from "./otlp/Traces.ts"
+export * as PageRoutes from "./PageRoutes.ts"
 export * as PromqlApi from "./promql/HttpApi.ts"
 export * as PromqlAst from "./promql/Ast.ts"
 export * as PromqlDuration from "./promql/Duration.ts"
@@ -26,3 +29,4 @@ export * as Serve from "./Serve.ts"
 export * as Server from "./Server.ts"
 export * as SpanStore from "./traces/SpanStore.ts"
 export * as Store from "./Store.ts"
+export * as TraceView from "./traces/TraceView.ts"
