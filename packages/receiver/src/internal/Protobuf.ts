@@ -14,11 +14,54 @@ export const WireType = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const
 const utf8 = (buf: Uint8Array, start: number, end: number): string =>
   Buffer.prototype.utf8Slice.call(buf, start, end) as string
 
+/** How bytes of a request read as text: UTF-8 (strings), base64 (bytes values), hex (ids). */
+export type Encoding = "utf8" | "base64" | "hex"
+
+/** Bytes of a request as text in `encoding`. */
+export const text = (buf: Uint8Array, start: number, end: number, encoding: Encoding): string =>
+  encoding === "utf8"
+    ? utf8(buf, start, end)
+    : Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString(encoding)
+
+/** The length of that text in bytes, without making it (UTF-8 is kept as sent). */
+export const textLength = (bytes: number, encoding: Encoding): number =>
+  encoding === "utf8" ? bytes : encoding === "hex" ? 2 * bytes : 4 * Math.ceil(bytes / 3)
+
+// Attribute keys repeat in every record of every request: short ones are decoded once and
+// found again by their bytes (a direct-mapped table; a collision just decodes again).
+const keySlots = 4096
+const keyBytes: Array<Uint8Array | undefined> = []
+const keyTexts: Array<string> = []
+
+const key = (buf: Uint8Array, start: number, end: number): string => {
+  const n = end - start
+  if (n > 32) return utf8(buf, start, end)
+  let h = n
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193)
+  const slot = (h >>> 0) % keySlots
+  const seen = keyBytes[slot]
+  if (seen !== undefined && seen.length === n) {
+    let same = true
+    for (let i = 0; i < n && same; i++) same = seen[i] === buf[start + i]
+    if (same) return keyTexts[slot]!
+  }
+  const decoded = utf8(buf, start, end)
+  keyBytes[slot] = buf.slice(start, end)
+  keyTexts[slot] = decoded
+  return decoded
+}
+
+/** Bytes as a one-byte string, one character per byte: a cheap exact key for a byte range. */
+export const latin1 = (buf: Uint8Array, start: number, end: number): string =>
+  Buffer.prototype.latin1Slice.call(buf, start, end) as string
+
 /** A cursor over one message: `next()` reads a field header, then one `read*`/`skip` call reads its value. */
 export class Reader {
   readonly buf: Uint8Array
   readonly end: number
   pos: number
+  /** Where the current field starts (its tag). */
+  fieldStart = 0
   field = 0
   wire = 0
 
@@ -31,6 +74,7 @@ export class Reader {
   /** Advances to the next field; false at the end of the message. */
   next(): boolean {
     if (this.pos >= this.end) return false
+    this.fieldStart = this.pos
     const tag = this.varint32()
     this.field = tag >>> 3
     this.wire = tag & 7
@@ -144,6 +188,12 @@ export class Reader {
   string(): string {
     const { start, end } = this.bytesRange()
     return utf8(this.buf, start, end)
+  }
+
+  /** A string that repeats across messages (an attribute key): the same as `string()`, cached. */
+  key(): string {
+    const { start, end } = this.bytesRange()
+    return key(this.buf, start, end)
   }
 
   /** A reader over an embedded message. */
