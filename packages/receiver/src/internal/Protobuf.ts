@@ -58,7 +58,7 @@ export const latin1 = (buf: Uint8Array, start: number, end: number): string =>
 /** A cursor over one message: `next()` reads a field header, then one `read*`/`skip` call reads its value. */
 export class Reader {
   readonly buf: Uint8Array
-  readonly end: number
+  end: number
   pos: number
   /** Where the current field starts (its tag). */
   fieldStart = 0
@@ -172,12 +172,39 @@ export class Reader {
     return new DataView(this.buf.buffer, this.buf.byteOffset + at, 8).getFloat64(0, true)
   }
 
-  /** The bounds of a length-delimited field's payload. */
-  bytesRange(): { start: number; end: number } {
+  /** Where the last `payload()` ends. */
+  payloadEnd = 0
+
+  /** A length-delimited field's payload: where it starts (it ends at `payloadEnd`). */
+  payload(): number {
     this.expect(WireType.bytes)
     const n = this.varint32()
     const start = this.take(n)
-    return { start, end: start + n }
+    this.payloadEnd = start + n
+    return start
+  }
+
+  /** The bounds of a length-delimited field's payload. */
+  bytesRange(): { start: number; end: number } {
+    const start = this.payload()
+    return { start, end: this.payloadEnd }
+  }
+
+  /**
+   * Narrows this reader to an embedded message (the current field), as `message()` would
+   * read it but without a new reader; `leave` with the returned value resumes after it.
+   */
+  enter(): number {
+    const start = this.payload()
+    const outer = this.end
+    this.pos = start
+    this.end = this.payloadEnd
+    return outer
+  }
+
+  leave(outer: number): void {
+    this.pos = this.end
+    this.end = outer
   }
 
   bytes(): Uint8Array {
@@ -186,14 +213,14 @@ export class Reader {
   }
 
   string(): string {
-    const { start, end } = this.bytesRange()
-    return utf8(this.buf, start, end)
+    const start = this.payload()
+    return utf8(this.buf, start, this.payloadEnd)
   }
 
   /** A string that repeats across messages (an attribute key): the same as `string()`, cached. */
   key(): string {
-    const { start, end } = this.bytesRange()
-    return key(this.buf, start, end)
+    const start = this.payload()
+    return key(this.buf, start, this.payloadEnd)
   }
 
   /** A reader over an embedded message. */

@@ -52,14 +52,23 @@ const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset
  */
 export const keyValue = (kv: Reader, prefix: string, target: Target): void => {
   let key: string | undefined
-  let value: Reader | undefined
+  let valueStart = -1
+  let valueEnd = -1
   while (kv.next()) {
     if (kv.field === 1 && kv.wire === WireType.bytes) key = kv.key()
-    else if (kv.field === 2 && kv.wire === WireType.bytes) value = kv.message()
-    else kv.skip()
+    else if (kv.field === 2 && kv.wire === WireType.bytes) {
+      valueStart = kv.payload()
+      valueEnd = kv.payloadEnd
+    } else kv.skip()
   }
-  if (key === undefined || value === undefined) return
-  anyValue(value, prefix === "" ? key : `${prefix}.${key}`, target)
+  if (key === undefined || valueStart < 0) return
+  // The value, read in place: the reader narrowed to it, then back at the end.
+  const end = kv.end
+  kv.pos = valueStart
+  kv.end = valueEnd
+  anyValue(kv, prefix === "" ? key : `${prefix}.${key}`, target)
+  kv.pos = end
+  kv.end = end
 }
 
 /**
@@ -73,8 +82,8 @@ export const anyValue = (value: Reader, name: string, target: Target): void => {
   while (value.next()) {
     switch (value.field) {
       case 1: {
-        const { start, end } = value.bytesRange()
-        target.bytes(name, value.buf, start, end, "utf8")
+        const start = value.payload()
+        target.bytes(name, value.buf, start, value.payloadEnd, "utf8")
         break
       }
       case 2:
@@ -90,16 +99,14 @@ export const anyValue = (value: Reader, name: string, target: Target): void => {
         target.text(name, arrayJson(value.message()))
         break
       case 6: {
-        const list = value.message()
-        while (list.next()) {
-          if (list.field === 1) keyValue(list.message(), name, target)
-          else list.skip()
-        }
+        const outer = value.enter()
+        attributesOf(value, 1, name, target)
+        value.leave(outer)
         break
       }
       case 7: {
-        const { start, end } = value.bytesRange()
-        target.bytes(name, value.buf, start, end, "base64")
+        const start = value.payload()
+        target.bytes(name, value.buf, start, value.payloadEnd, "base64")
         break
       }
       default:
@@ -176,7 +183,10 @@ const anyValueJson = (value: Reader): string => {
  */
 export const attributesOf = (message: Reader, field: number, prefix: string, target: Target): void => {
   while (message.next()) {
-    if (message.field === field && message.wire === WireType.bytes) keyValue(message.message(), prefix, target)
-    else message.skip()
+    if (message.field === field && message.wire === WireType.bytes) {
+      const outer = message.enter()
+      keyValue(message, prefix, target)
+      message.leave(outer)
+    } else message.skip()
   }
 }

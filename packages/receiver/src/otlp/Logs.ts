@@ -74,15 +74,18 @@ const record = (r: Reader, target: Target): { lo: number; hi: number } | undefin
         severityText = r.key()
         break
       case 5:
-        anyValue(r.message(), "", target)
+      case 6: {
+        const outer = r.enter()
+        if (r.field === 5) anyValue(r, "", target)
+        else keyValue(r, "", target)
+        r.leave(outer)
         break
-      case 6:
-        keyValue(r.message(), "", target)
-        break
+      }
       case 9:
       case 10: {
-        const { start, end } = r.bytesRange()
-        if (end > start) target.bytes(r.field === 9 ? "trace_id" : "span_id", r.buf, start, end, "hex")
+        const start = r.payload()
+        if (r.payloadEnd > start)
+          target.bytes(r.field === 9 ? "trace_id" : "span_id", r.buf, start, r.payloadEnd, "hex")
         break
       }
       default:
@@ -172,13 +175,14 @@ export const decode = (body: Uint8Array, sink: Sink, now: () => number = Date.no
           scope.skip()
           continue
         }
-        const { start, end } = scope.bytesRange()
         fields = 0
         bytes = 0
         longestName = 0
-        const at = record(new Reader(scope.buf, start, end), measure)
+        const outer = scope.enter()
+        const recordBytes = scope.buf.subarray(scope.pos, scope.end)
+        const at = record(scope, measure)
+        scope.leave(outer)
         const size = { fields, bytes, longestName }
-        const recordBytes = scope.buf.subarray(start, end)
         if (at === undefined) sink(resource, size, now(), 0, recordBytes)
         else {
           const { ms, nsInMs } = splitNanos(at.lo, at.hi)
