@@ -202,9 +202,9 @@ export const make = Effect.fnUntraced(function* (options: Options) {
         const decoded = logs.batch()
         OtlpLogs.decode(
           body,
-          (resource, size, ms, nsInMs, bytes) => {
+          (resource, size, ms, nsInMs, buf, start, end) => {
             if (!inWindow(ms)) return void decoded.dropped++
-            logs.add(decoded, resource, size, ms, nsInMs, bytes)
+            logs.add(decoded, resource, size, ms, nsInMs, buf, start, end)
           },
           () => now
         )

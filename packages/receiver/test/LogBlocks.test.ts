@@ -155,7 +155,7 @@ describe("log blocks", () => {
               }
             ]
           }),
-          (resource, size, ms, ns, bytes) => logs.add(batch, resource, size, ms, ns, bytes)
+          (resource, size, ms, ns, buf, start, end) => logs.add(batch, resource, size, ms, ns, buf, start, end)
         )
         Db.transaction(db, () => logs.write(batch))
         logs.apply(batch)

@@ -55,6 +55,11 @@ const key = (buf: Uint8Array, start: number, end: number): string => {
 export const latin1 = (buf: Uint8Array, start: number, end: number): string =>
   Buffer.prototype.latin1Slice.call(buf, start, end) as string
 
+// A double's bytes are copied here to be read, instead of a view per value (typed arrays are
+// little-endian, as protobuf, wherever the receiver runs: its blocks assume it too).
+const scratch = new Float64Array(1)
+const scratchBytes = new Uint8Array(scratch.buffer)
+
 /** A cursor over one message: `next()` reads a field header, then one `read*`/`skip` call reads its value. */
 export class Reader {
   readonly buf: Uint8Array
@@ -169,7 +174,8 @@ export class Reader {
   double(): number {
     this.expect(WireType.fixed64)
     const at = this.take(8)
-    return new DataView(this.buf.buffer, this.buf.byteOffset + at, 8).getFloat64(0, true)
+    for (let i = 0; i < 8; i++) scratchBytes[i] = this.buf[at + i]!
+    return scratch[0]!
   }
 
   /** Where the last `payload()` ends. */

@@ -46,12 +46,15 @@ interface Stream {
   maxMs: number
 }
 
-// One stream's records of a request, in arrival order.
+// One stream's records of a request, in arrival order: their times, and where each lies in
+// `buf` (the request, or a block being rewritten).
 interface Pending {
   readonly stream: Stream
+  readonly buf: Uint8Array
   readonly ms: Array<number>
   readonly ns: Array<number>
-  readonly records: Array<Uint8Array>
+  readonly starts: Array<number>
+  readonly ends: Array<number>
 }
 
 /**
@@ -78,14 +81,16 @@ export interface Batch {
 export interface LogStore extends LogSource {
   /** A batch to fill with {@link LogStore.add}. */
   readonly batch: () => Batch
-  /** Adds one decoded record (see `otlp/Logs.ts`): its resource, size, time and `LogRecord` bytes. */
+  /** Adds one decoded record as `otlp/Logs.ts` gives it: its resource, size, time and bytes. */
   readonly add: (
     batch: Batch,
     resource: ReadonlyArray<string>,
     size: RecordSize,
     ms: number,
     nsInMs: number,
-    bytes: Uint8Array
+    buf: Uint8Array,
+    start: number,
+    end: number
   ) => void
   /** Writes a batch inside the current transaction. */
   readonly write: (batch: Batch) => void
@@ -133,8 +138,9 @@ const streamOf = (tags: Array<[string, string]>): { stream: string; streamId: st
 }
 
 // A block: `count` records sorted by time (arrival order among equals) as columns of
-// milliseconds, nanoseconds within the millisecond and where each record's bytes end, then
-// the records' bytes. Deflated; the column layout is aligned for typed-array views.
+// milliseconds, nanoseconds within the millisecond and where each record ends, then the
+// records: a `ScopeLogs` message of them alone (each its `log_records` field, as it came).
+// Deflated; the column layout is aligned for typed-array views.
 interface Block {
   readonly count: number
   readonly ms: Float64Array
@@ -145,50 +151,65 @@ interface Block {
 
 const header = 8
 
+// Blocks are laid out here before they are deflated: one buffer, grown as needed, instead of
+// a fresh one per block (allocating and zeroing large buffers costs more than filling them).
+let scratch = new ArrayBuffer(1 << 20)
+
 const encodeBlock = (p: Pending): { data: Uint8Array; minMs: number; maxMs: number } => {
   const n = p.ms.length
-  const order = Array.from({ length: n }, (_, i) => i)
   let sorted = true
   for (let i = 1; i < n && sorted; i++)
     sorted = p.ms[i - 1]! < p.ms[i]! || (p.ms[i - 1] === p.ms[i] && p.ns[i - 1]! <= p.ns[i]!)
+  const order: Array<number> = []
+  for (let i = 0; i < n; i++) order.push(i)
   if (!sorted) order.sort((a, b) => p.ms[a]! - p.ms[b]! || p.ns[a]! - p.ns[b]! || a - b)
   let size = 0
-  for (const record of p.records) size += record.length
+  for (let i = 0; i < n; i++) size += p.ends[i]! - p.starts[i]!
   const columns = header + n * 16
-  const raw = new Uint8Array(columns + size)
-  new Uint32Array(raw.buffer, 0, 1)[0] = n
-  const ms = new Float64Array(raw.buffer, header, n)
-  const ns = new Uint32Array(raw.buffer, header + n * 8, n)
-  const ends = new Uint32Array(raw.buffer, header + n * 12, n)
+  if (scratch.byteLength < columns + size) scratch = new ArrayBuffer(2 * (columns + size))
+  const raw = new Uint8Array(scratch, 0, columns + size)
+  new Uint32Array(scratch, 0, 2).set([n, 0])
+  const ms = new Float64Array(scratch, header, n)
+  const ns = new Uint32Array(scratch, header + n * 8, n)
+  const ends = new Uint32Array(scratch, header + n * 12, n)
+  // Records that lie back to back in `buf` (a scope's, in time order: the usual case) are
+  // copied as one run.
   let at = columns
+  let runStart = -1
+  let runEnd = -1
   for (let k = 0; k < n; k++) {
     const i = order[k]!
     ms[k] = p.ms[i]!
     ns[k] = p.ns[i]!
-    raw.set(p.records[i]!, at)
-    at += p.records[i]!.length
-    ends[k] = at - columns
+    if (p.starts[i] !== runEnd) {
+      if (runStart >= 0) raw.set(p.buf.subarray(runStart, runEnd), at)
+      at += runEnd - runStart
+      runStart = p.starts[i]!
+    }
+    runEnd = p.ends[i]!
+    ends[k] = at - columns + runEnd - runStart
   }
+  if (runStart >= 0) raw.set(p.buf.subarray(runStart, runEnd), at)
   return { data: zlib.deflateRawSync(raw, { level: 1 }), minMs: ms[0]!, maxMs: ms[n - 1]! }
 }
 
 const decodeBlock = (data: Uint8Array): Block => {
   const inflated = zlib.inflateRawSync(data)
-  // A copy at offset 0, so the typed-array views are aligned.
-  const raw = new Uint8Array(inflated.byteLength)
-  raw.set(inflated)
-  const count = new Uint32Array(raw.buffer, 0, 1)[0]!
+  // The typed-array views need an aligned start: copied when it is not.
+  const raw = inflated.byteOffset % 8 === 0 ? inflated : Uint8Array.from(inflated)
+  const at = raw.byteOffset
+  const count = new Uint32Array(raw.buffer, at, 1)[0]!
   const columns = header + count * 16
   return {
     count,
-    ms: new Float64Array(raw.buffer, header, count),
-    ns: new Uint32Array(raw.buffer, header + count * 8, count),
-    ends: new Uint32Array(raw.buffer, header + count * 12, count),
+    ms: new Float64Array(raw.buffer, at + header, count),
+    ns: new Uint32Array(raw.buffer, at + header + count * 8, count),
+    ends: new Uint32Array(raw.buffer, at + header + count * 12, count),
     bytes: raw.subarray(columns)
   }
 }
 
-const recordBytes = (block: Block, i: number) => block.bytes.subarray(i === 0 ? 0 : block.ends[i - 1]!, block.ends[i]!)
+const recordStart = (block: Block, i: number) => (i === 0 ? 0 : block.ends[i - 1]!)
 
 // A time as whole milliseconds and nanoseconds within, from Unix nanoseconds.
 const split = (ns: bigint): { ms: number; ns: number } => {
@@ -321,7 +342,7 @@ export const make = (db: DatabaseSync): LogStore => {
     return entry
   }
 
-  const add: LogStore["add"] = (batch, resource, size, ms, nsInMs, bytes) => {
+  const add: LogStore["add"] = (batch, resource, size, ms, nsInMs, buf, start, end) => {
     const { stream, size: common } = streamFor(batch, resource)
     if (
       Math.max(common.longestName, size.longestName) > limits.fieldNameBytes ||
@@ -332,10 +353,12 @@ export const make = (db: DatabaseSync): LogStore => {
       return
     }
     let pending = batch.pending.get(stream)
-    if (pending === undefined) batch.pending.set(stream, (pending = { stream, ms: [], ns: [], records: [] }))
+    if (pending === undefined)
+      batch.pending.set(stream, (pending = { stream, buf, ms: [], ns: [], starts: [], ends: [] }))
     pending.ms.push(ms)
     pending.ns.push(nsInMs)
-    pending.records.push(bytes)
+    pending.starts.push(start)
+    pending.ends.push(end)
     batch.stored++
   }
 
@@ -360,8 +383,10 @@ export const make = (db: DatabaseSync): LogStore => {
 
   // A record as the LogsQL engine reads it: the stream's fields, then its own (empty
   // values dropped, the last of a repeated name kept), then `_time` and the stream's ids.
-  const rowOf = (stream: Stream, ms: number, ns: number, bytes: Uint8Array): LogRow => {
-    const fields = recordFields(bytes)
+  const rowOf = (stream: Stream, block: Block, i: number): LogRow => {
+    const ms = block.ms[i]!
+    const ns = block.ns[i]!
+    const fields = recordFields(block.bytes, recordStart(block, i), block.ends[i]!)
     const entries: Array<[string, string]> = []
     for (let i = 0; i < fields.length; i += 2) if (fields[i + 1] !== "") entries.push([fields[i]!, fields[i + 1]!])
     const own = Object.fromEntries(entries)
@@ -424,7 +449,7 @@ export const make = (db: DatabaseSync): LogStore => {
         }
         if (heap.length === 0) return
         const c = pop(heap)
-        if (!visit(rowOf(c.stream, c.block.ms[c.i]!, c.block.ns[c.i]!, recordBytes(c.block, c.i)))) return
+        if (!visit(rowOf(c.stream, c.block, c.i))) return
         c.i--
         if (c.i >= 0 && compare(c.block.ms[c.i]!, c.block.ns[c.i]!, from.ms, from.ns) >= 0) push(heap, c)
       }
@@ -469,12 +494,20 @@ export const make = (db: DatabaseSync): LogStore => {
     deleteOld.run(cutoffMs)
     for (const row of straddling.all(cutoffMs, cutoffMs)) {
       const block = decodeBlock(row.data as Uint8Array)
-      const kept: Pending = { stream: streamsById.get(row.stream as number)!, ms: [], ns: [], records: [] }
+      const kept: Pending = {
+        stream: streamsById.get(row.stream as number)!,
+        buf: block.bytes,
+        ms: [],
+        ns: [],
+        starts: [],
+        ends: []
+      }
       for (let i = 0; i < block.count; i++) {
         if (block.ms[i]! < cutoffMs) continue
         kept.ms.push(block.ms[i]!)
         kept.ns.push(block.ns[i]!)
-        kept.records.push(recordBytes(block, i))
+        kept.starts.push(recordStart(block, i))
+        kept.ends.push(block.ends[i]!)
       }
       records -= block.count - kept.ms.length
       const { data, minMs } = encodeBlock(kept)

@@ -35,8 +35,9 @@ export interface RecordSize {
 /**
  * Receives one log record: the resource's fields (a flat `[name, value, …]` list in arrival
  * order, the same array for every record of the resource), the size of the record's own
- * fields, its time, and the bytes of its `LogRecord` message (a view into the request),
- * which {@link recordFields} decodes.
+ * fields, its time, and where it lies in `buf`: `[start, end)` is its `log_records` field of
+ * a `ScopeLogs`, tag and length included, which {@link recordFields} decodes. The records of
+ * one scope lie back to back.
  *
  * @since 0.1.0
  * @category models
@@ -46,7 +47,9 @@ export type Sink = (
   size: RecordSize,
   ms: number,
   nsInMs: number,
-  bytes: Uint8Array
+  buf: Uint8Array,
+  start: number,
+  end: number
 ) => void
 
 const severities = ["Unspecified"].concat(
@@ -101,16 +104,20 @@ const record = (r: Reader, target: Target): { lo: number; hi: number } | undefin
 const named = (name: string) => (name === "" ? "_msg" : name)
 
 /**
- * The own fields of one `LogRecord` message as a flat `[name, value, …]` list in arrival
- * order, `_msg` spelled out. Throws `WireError` on malformed protobuf.
+ * The own fields of the log record at `[start, end)` of `buf` (a `log_records` field, as
+ * the sink receives it) as a flat `[name, value, …]` list in arrival order, `_msg` spelled
+ * out. Throws `WireError` on malformed protobuf.
  *
  * @since 0.1.0
  * @category decoding
  */
-export const recordFields = (bytes: Uint8Array): Array<string> => {
+export const recordFields = (buf: Uint8Array, start: number, end: number): Array<string> => {
   const fields: Array<string> = []
+  const r = new Reader(buf, start, end)
+  r.next()
+  r.enter()
   record(
-    new Reader(bytes),
+    r,
     decoding((name, value) => fields.push(named(name), value))
   )
   return fields
@@ -178,15 +185,15 @@ export const decode = (body: Uint8Array, sink: Sink, now: () => number = Date.no
         fields = 0
         bytes = 0
         longestName = 0
+        const start = scope.fieldStart
         const outer = scope.enter()
-        const recordBytes = scope.buf.subarray(scope.pos, scope.end)
         const at = record(scope, measure)
         scope.leave(outer)
         const size = { fields, bytes, longestName }
-        if (at === undefined) sink(resource, size, now(), 0, recordBytes)
+        if (at === undefined) sink(resource, size, now(), 0, scope.buf, start, scope.pos)
         else {
           const { ms, nsInMs } = splitNanos(at.lo, at.hi)
-          sink(resource, size, ms, nsInMs, recordBytes)
+          sink(resource, size, ms, nsInMs, scope.buf, start, scope.pos)
         }
       }
     }
