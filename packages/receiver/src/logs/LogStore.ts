@@ -151,8 +151,10 @@ interface Block {
 
 const header = 8
 
-// Blocks are laid out here before they are deflated: one buffer, grown as needed, instead of
-// a fresh one per block (allocating and zeroing large buffers costs more than filling them).
+// Blocks are laid out here before they are deflated: one buffer, grown as needed up to
+// 16 MiB, instead of a fresh one per block (allocating and zeroing large buffers costs more
+// than filling them); a bigger block gets its own.
+const scratchLimit = 16 << 20
 let scratch = new ArrayBuffer(1 << 20)
 
 const encodeBlock = (p: Pending): { data: Uint8Array; minMs: number; maxMs: number } => {
@@ -166,12 +168,14 @@ const encodeBlock = (p: Pending): { data: Uint8Array; minMs: number; maxMs: numb
   let size = 0
   for (let i = 0; i < n; i++) size += p.ends[i]! - p.starts[i]!
   const columns = header + n * 16
-  if (scratch.byteLength < columns + size) scratch = new ArrayBuffer(2 * (columns + size))
-  const raw = new Uint8Array(scratch, 0, columns + size)
-  new Uint32Array(scratch, 0, 2).set([n, 0])
-  const ms = new Float64Array(scratch, header, n)
-  const ns = new Uint32Array(scratch, header + n * 8, n)
-  const ends = new Uint32Array(scratch, header + n * 12, n)
+  const total = columns + size
+  if (scratch.byteLength < total && total <= scratchLimit) scratch = new ArrayBuffer(Math.min(2 * total, scratchLimit))
+  const buffer = total <= scratch.byteLength ? scratch : new ArrayBuffer(total)
+  const raw = new Uint8Array(buffer, 0, total)
+  new Uint32Array(buffer, 0, 2).set([n, 0])
+  const ms = new Float64Array(buffer, header, n)
+  const ns = new Uint32Array(buffer, header + n * 8, n)
+  const ends = new Uint32Array(buffer, header + n * 12, n)
   // Records that lie back to back in `buf` (a scope's, in time order: the usual case) are
   // copied as one run.
   let at = columns
