@@ -255,6 +255,7 @@ const startProcess = (command: string, argv: ReadonlyArray<string>, ready: RegEx
         match,
         output: () => output,
         stop: () => {
+          stopping = true
           child.kill("SIGTERM")
           return exited
         }
@@ -262,7 +263,11 @@ const startProcess = (command: string, argv: ReadonlyArray<string>, ready: RegEx
     }
     child.stdout!.setEncoding("utf8").on("data", onData)
     child.stderr!.setEncoding("utf8").on("data", onData)
-    void exited.then(() => reject(new Error(`${command} exited: ${output}`)))
+    let stopping = false
+    void exited.then(() => {
+      if (!stopping) console.error(`${command} exited unexpectedly (${child.exitCode ?? child.signalCode}): ${output}`)
+      reject(new Error(`${command} exited: ${output}`))
+    })
   })
 
 // The receiver as exporters meet it: its own `serve` process. With an inspector port when
