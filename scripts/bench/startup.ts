@@ -6,6 +6,7 @@
 // process itself at exit (a preloaded hook reads process.resourceUsage()), so the timed runs
 // carry no hook.
 import { CaptureServer, Endpoints, Process } from "@gastown-otel/testkit"
+import * as Bench from "@gastown-otel/testkit/Bench"
 import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -18,11 +19,7 @@ const bins = {
   gt: path.join(root, "examples/gt/bin/gt.js")
 }
 
-const median = (xs: ReadonlyArray<number>) => {
-  const sorted = xs.toSorted((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
+const { median } = Bench
 
 interface Case {
   readonly name: string
@@ -105,33 +102,23 @@ process.on("exit", () => {
   }
 
   const medians = times.map(median)
-  const [node, off, on, gt] = medians as [number, number, number, number]
-  const load = os.loadavg().map((l) => l.toFixed(2))
-  console.log(
-    `\nstart-up: Node ${process.versions.node}, ${os.cpus().length} cores, load average ${load.join(" ")}; ` +
-      `wall: median of ${rounds} interleaved rounds; CPU (all processes) and peak RSS: median of 5\n`
-  )
-  const rows = [
-    ["command", "wall ms", "× node -e 0", "CPU ms", "× node -e 0", "peak RSS MiB"],
-    ...cases.map((c, i) => [
-      c.name,
-      medians[i]!.toFixed(1),
-      (medians[i]! / node).toFixed(2),
-      resources[i]!.cpu.toFixed(1),
-      (resources[i]!.cpu / resources[0]!.cpu).toFixed(2),
-      resources[i]!.rss.toFixed(1)
-    ])
-  ]
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)))
-  for (const row of rows) {
-    console.log(
-      row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join("  ")
-    )
-  }
-  console.log(
-    `\ntargets (wall): bd list off ≤ 4× node -e 0 (${(off / node).toFixed(2)}×) and ≤ 80 MiB (${resources[1]!.rss.toFixed(1)}); ` +
-      `telemetry on adds ≤ 15 ms (${(on - off).toFixed(1)} ms); gt status ≤ 2.5× bd list (${(gt / off).toFixed(2)}×)`
-  )
+  const [node, off] = medians as [number, number]
+  const section = "CLI start-up"
+  return cases.map((c, i): Bench.Row => ({
+    section,
+    subject: c.name,
+    value: `${medians[i]!.toFixed(1)} ms wall, ${resources[i]!.cpu.toFixed(1)} ms CPU`,
+    allocations: `peak RSS ${resources[i]!.rss.toFixed(1)} MiB`,
+    comparison:
+      i === 0
+        ? "the peer"
+        : `${(medians[i]! / node).toFixed(2)}× node -e 0 (CPU ${(resources[i]!.cpu / resources[0]!.cpu).toFixed(2)}×)` +
+          (i === 3
+            ? `, ${(medians[i]! / off).toFixed(2)}× bd list`
+            : i === 2
+              ? `, +${(medians[i]! - off).toFixed(1)} ms over off`
+              : "")
+  }))
 })
 
-await Effect.runPromise(Effect.scoped(program))
+await Bench.main(() => Effect.runPromise(Effect.scoped(program)))

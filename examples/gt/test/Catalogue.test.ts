@@ -37,6 +37,7 @@ describe("the catalogue", () => {
           cliEvents.map((e) => [e.spec.name, [services[e.spec.emitter]]])
         )
       }),
-    30_000
+    // About twenty real processes, a few at a time: patient on a busy machine.
+    60_000
   )
 })

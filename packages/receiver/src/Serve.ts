@@ -14,6 +14,8 @@ import { Command, Flag } from "effect/cli"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fail } from "./cli/internal/Failure.ts"
+import * as GastownRoutes from "./GastownRoutes.ts"
+import * as PageRoutes from "./PageRoutes.ts"
 import * as QueryRoutes from "./QueryRoutes.ts"
 import * as Server from "./Server.ts"
 import * as Store from "./Store.ts"
@@ -54,17 +56,35 @@ export const readyLine = (receiver: Server.Receiver["Service"], dataDir: string)
   `gastown-otel receiver: metrics ${receiver.metricsUrl}, logs ${receiver.logsUrl}, data ${dataDir}`
 
 /**
+ * What `serve` mounts beside the ingest routes: the query APIs, and the page with its JSON
+ * routes on the metrics port, where the LogsQL API is answered too so the page reads it from
+ * its own origin.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const routes: Server.Routes = {
+  metrics: [
+    ...(QueryRoutes.routes.metrics ?? []),
+    ...(QueryRoutes.routes.logs ?? []),
+    ...(PageRoutes.routes.metrics ?? []),
+    ...(GastownRoutes.routes.metrics ?? [])
+  ],
+  logs: QueryRoutes.routes.logs
+}
+
+/**
  * Runs the receiver until interrupted; `routes` are mounted beside the ingest routes.
  *
  * @since 0.1.0
  * @category running
  */
-export const run = (options: Server.Options & Store.Options, routes: Server.Routes = QueryRoutes.routes) =>
+export const run = (options: Server.Options & Store.Options, mounted: Server.Routes = routes) =>
   Effect.gen(function* () {
     const receiver = yield* Server.Receiver
     yield* Console.log(readyLine(receiver, options.dataDir))
     return yield* Effect.never
-  }).pipe(Effect.provide(Server.layer(options, routes).pipe(Layer.provide(Store.layer(options)))))
+  }).pipe(Effect.provide(Server.layer(options, mounted).pipe(Layer.provide(Store.layer(options)))))
 
 const port = (name: string, fallback: number, what: string) =>
   Flag.Int(name).pipe(Flag.withDescription(`${what} port (0: any free port)`), Flag.withDefault(fallback))

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { type AttributeType, byName, type Event, type Metric, metrics } from "./Catalogue.ts"
+import { type AttributeType, byName, type Event, type Field, type Metric, metrics } from "./Catalogue.ts"
 import * as Correlation from "./Correlation.ts"
 import * as Redact from "./Redact.ts"
 import * as Truncate from "./Truncate.ts"
@@ -91,7 +91,14 @@ const metricsByEvent: ReadonlyMap<
 const cut = (value: string, maxBytes: number | undefined) =>
   maxBytes === undefined ? value : Truncate.utf8(value, maxBytes).text
 
-const labelValue = (value: unknown, maxBytes: number | undefined): string =>
+/**
+ * A metric label value as exported: text cut to the field's byte limit, anything else
+ * (a boolean) as its string.
+ *
+ * @since 0.1.0
+ * @category derivation
+ */
+export const labelValue = (value: unknown, maxBytes: number | undefined): string =>
   typeof value === "string" ? cut(value, maxBytes) : String(value)
 
 const correlationValue = (labels: Correlation.Labels, key: Correlation.Key) => {
@@ -99,17 +106,28 @@ const correlationValue = (labels: Correlation.Labels, key: Correlation.Key) => {
   return value === undefined ? undefined : cut(value, Correlation.maxValueBytes)
 }
 
-// What a labels object contributes to every event: its metric label values and its log
-// attributes. A labels object is immutable and shared for a whole region of work, so this is
-// computed once per labels object rather than per event.
-interface CorrelationValues {
+/**
+ * What a labels object contributes to every event: its metric label values (in
+ * `Correlation.metricKeys` order, `undefined` where unset) and its log attributes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CorrelationValues {
   readonly metricValues: ReadonlyArray<string | undefined>
   readonly attributes: ReadonlyArray<Attribute>
 }
 
 const correlations = new WeakMap<Correlation.Labels, CorrelationValues>()
 
-const correlationOf = (labels: Correlation.Labels): CorrelationValues => {
+/**
+ * The values a labels object contributes, cut to `Correlation.maxValueBytes`. A labels object
+ * is immutable and shared by a whole region of work, so this is computed once per object.
+ *
+ * @since 0.1.0
+ * @category derivation
+ */
+export const correlation = (labels: Correlation.Labels): CorrelationValues => {
   let found = correlations.get(labels)
   if (found === undefined) {
     const attributes: Array<Attribute> = []
@@ -121,6 +139,60 @@ const correlationOf = (labels: Correlation.Labels): CorrelationValues => {
     correlations.set(labels, found)
   }
   return found
+}
+
+/**
+ * How a text field is exported under the given options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TextRule {
+  /** Cut to this many UTF-8 bytes (the cut is marked); no limit when `undefined`. */
+  readonly limitBytes: number | undefined
+  readonly redact: boolean
+}
+
+/**
+ * Whether a field is exported under the given options: process output is left out with
+ * `includeContent: false`.
+ *
+ * @since 0.1.0
+ * @category derivation
+ */
+export const isExported = (field: Field, options: Options): boolean =>
+  !(field.content && options.includeContent === false)
+
+/**
+ * The rule for a text field: the content limit replaces the catalogue's for process output.
+ *
+ * @since 0.1.0
+ * @category derivation
+ */
+export const textRule = (field: Field, options: Options): TextRule => ({
+  limitBytes: (field.content ? options.contentLimitBytes : undefined) ?? field.truncateBytes,
+  redact: field.redact ?? false
+})
+
+/**
+ * Text as exported under a rule: secrets masked (only in what the limit keeps, and a little
+ * beyond, so a secret straddling the cut is still recognised), then cut. The result is written
+ * into `into` when given, so a caller on a hot path allocates nothing for text that is not cut.
+ *
+ * @since 0.1.0
+ * @category derivation
+ */
+export const exportText = (
+  text: string,
+  rule: TextRule,
+  into: { text: string; truncated: boolean } = { text: "", truncated: false }
+): Truncate.Truncated => {
+  const limit = rule.limitBytes
+  const redacted = rule.redact ? Redact.secrets(limit === undefined ? text : Redact.window(text, limit)) : text
+  const exported = limit === undefined || Truncate.fits(redacted, limit) ? undefined : Truncate.utf8(redacted, limit)
+  into.text = exported?.text ?? redacted
+  into.truncated = exported?.truncated ?? false
+  return into
 }
 
 const noMetrics: ReadonlyArray<never> = []
@@ -135,11 +207,11 @@ export const metricUpdates = (event: Event, labels: Correlation.Labels): Readonl
   const plans = metricsByEvent.get(event._tag) ?? noMetrics
   if (plans.length === 0) return noMetrics
   const record = event as unknown as Record<string, unknown>
-  const correlation = correlationOf(labels).metricValues
+  const correlationValues = correlation(labels).metricValues
   const updates: Array<MetricUpdate> = []
   for (const { limits, metric } of plans) {
     // Correlation values first, then the metric's own labels: `metric.labelKeys` order.
-    const labelValues = correlation.slice()
+    const labelValues = correlationValues.slice()
     for (let i = 0; i < metric.labels.length; i++) labelValues.push(labelValue(record[metric.labels[i]!], limits[i]))
     updates.push({ metric, labelValues, value: metric.value === undefined ? 1 : (record[metric.value] as number) })
   }
@@ -173,22 +245,15 @@ export const logRecord = (event: Event, labels: Correlation.Labels, options: Opt
   const attributes: Array<Attribute> = []
   for (const field of entry.fields) {
     const value = record[field.name]
-    if (value === undefined || (field.content && options.includeContent === false)) continue
+    if (value === undefined || !isExported(field, options)) continue
     if (field.type !== "string") {
       attributes.push({ key: field.name, value: value as number | boolean, type: field.type })
       continue
     }
-    const limit = (field.content ? options.contentLimitBytes : undefined) ?? field.truncateBytes
-    let text = value as string
-    if (field.redact) text = Redact.secrets(limit === undefined ? text : Redact.window(text, limit))
-    if (limit !== undefined) {
-      const truncated = Truncate.utf8(text, limit)
-      attributes.push({ key: field.name, value: truncated.text, type: "string" })
-      if (truncated.truncated) attributes.push({ key: `${field.name}_truncated`, value: true, type: "boolean" })
-      continue
-    }
-    attributes.push({ key: field.name, value: text, type: "string" })
+    const exported = exportText(value as string, textRule(field, options))
+    attributes.push({ key: field.name, value: exported.text, type: "string" })
+    if (exported.truncated) attributes.push({ key: `${field.name}_truncated`, value: true, type: "boolean" })
   }
-  for (const attribute of correlationOf(labels).attributes) attributes.push(attribute)
+  for (const attribute of correlation(labels).attributes) attributes.push(attribute)
   return { body: event._tag, severity: severity(event), attributes }
 }

@@ -46,3 +46,13 @@ export const utf8 = (input: string, maxBytes: number): Truncated => {
   }
   return { text, truncated: false }
 }
+
+/**
+ * Whether {@link utf8} would return `input` unchanged: well-formed and surely within
+ * `maxBytes` (every UTF-16 unit takes at most 3 UTF-8 bytes). A cheap check that allocates
+ * nothing; `false` only means {@link utf8} has to look.
+ *
+ * @since 0.1.0
+ * @category text
+ */
+export const fits = (input: string, maxBytes: number): boolean => input.length * 3 <= maxBytes && input.isWellFormed()

@@ -45,3 +45,16 @@ describe("Truncate.utf8", () => {
     assert.deepStrictEqual(Truncate.utf8("a\ud800b", 100), { text: "a\ufffdb", truncated: false })
   })
 })
+
+describe("Truncate.fits", () => {
+  it.prop("true only where utf8 returns the input unchanged", [Schema.String, Limit], ([input, limit]) => {
+    if (Truncate.fits(input, limit))
+      assert.deepStrictEqual(Truncate.utf8(input, limit), { text: input, truncated: false })
+  })
+
+  it("says no to lone surrogates and to what may not fit", () => {
+    assert.isTrue(Truncate.fits("abc", 9))
+    assert.isFalse(Truncate.fits("abc", 8))
+    assert.isFalse(Truncate.fits("a\ud800", 100))
+  })
+})

@@ -1,103 +1,242 @@
-// What recording one bd.call costs: our Telemetry.emit (validation, metrics, log record)
-// against the OpenTelemetry JS SDK doing the same work (a counter, a histogram, a log
-// record with the same attributes), measured in the same run. Medians of repeated rounds.
-import { Catalogue } from "@gastown-otel/schema"
-import { Labels } from "@gastown-otel/telemetry"
-import { metrics } from "@opentelemetry/api"
-import { logs } from "@opentelemetry/api-logs"
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs"
+// What recording an event costs: our emit path (validation, the fiber's labels and span,
+// metric aggregation, the log record, drained as the live layer drains it) against the
+// OpenTelemetry JS SDK doing the same work (its instruments for the event's metrics and a log
+// record with the same attributes, buffered for export), in the same run, rounds alternating. Events: bd.call, and
+// the cheapest and dearest of the other catalogue events for us. Also what validation costs:
+// each event's `Schema.is` compiled by Effect's schema JIT, against the interpreter.
+//
+//   bash scripts/with-node.sh node packages/telemetry/bench/emit.ts
+import { Catalogue, Correlation } from "@gastown-otel/schema"
+import { Labels, Telemetry } from "@gastown-otel/telemetry"
+import * as Bench from "@gastown-otel/testkit/Bench"
+import { type Attributes, ValueType } from "@opentelemetry/api"
+import { LoggerProvider, type LogRecordProcessor, type SdkLogRecord } from "@opentelemetry/sdk-logs"
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
   MeterProvider,
   PeriodicExportingMetricReader
 } from "@opentelemetry/sdk-metrics"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
+import { InvalidEvent } from "../src/TelemetryError.ts"
 import * as Emit from "../src/internal/Emit.ts"
 import * as Recorder from "../src/internal/Recorder.ts"
+import * as Validate from "../src/internal/Validate.ts"
+import * as Events from "./Events.ts"
 
 const N = 20_000
 const ROUNDS = 15
+// The live layer drains under pressure, at half its 10,000-record buffer.
+const DRAIN_EVERY = 5_000
+const mask = Events.poolSize - 1
 
-const event = {
-  _tag: "bd.call",
-  subcommand: "list",
-  args: "list --json --status open",
-  duration_ms: 12.5,
-  status: "ok",
-  stdout: "bd-1 open Fix the flaky test\nbd-2 open Write docs",
-  stderr: ""
-} as const
-const labels = { "gt.role": "mol/polecats/jana", "gt.rig": "mol", "gt.actor": "mol/polecats/jana", "gt.agent": "jana" }
+type Contender = (events: ReadonlyArray<Catalogue.Event>, n: number) => { readonly round: () => void }
 
-const median = (xs: Array<number>) => xs.toSorted((a, b) => a - b)[xs.length >> 1]!
-
-const measure = (name: string, round: () => void) => {
-  for (let i = 0; i < 3; i++) round()
-  const perEvent: Array<number> = []
-  for (let r = 0; r < ROUNDS; r++) {
-    const start = performance.now()
-    round()
-    perEvent.push(((performance.now() - start) * 1000) / N)
-  }
-  return { name, us: median(perEvent) }
+const ours: Contender = (events, n) => {
+  const recorder = Recorder.make({})
+  const emit = Emit.make(recorder, { strict: false })
+  const program = Effect.gen(function* () {
+    for (let i = 0; i < n; i++) {
+      yield* emit(events[i & mask]!)
+      if (i % DRAIN_EVERY === DRAIN_EVERY - 1 || i === n - 1) recorder.drain()
+    }
+  }).pipe(Labels.withLabels(Events.labels))
+  return { round: () => Effect.runSync(program) }
 }
 
-// Ours: the emit path every recording layer runs (validation, labels, span lookup,
-// metric aggregation, log record derivation), drained every 5,000 events as the live
-// layer's pressure export does; encoding and sending are not in the loop.
-const recorder = Recorder.make({})
-const emit = Emit.make(recorder, { strict: false })
-const ours = () =>
-  Effect.runSync(
-    Effect.gen(function* () {
-      for (let i = 0; i < N; i++) {
-        yield* emit(event)
-        if (i % 5_000 === 4_999) recorder.drain()
+// The same through the public accessor, `Telemetry.emit`, which finds the service first.
+const oursViaService: Contender = (events, n) => {
+  const recorder = Recorder.make({})
+  const service = Telemetry.Telemetry.of({
+    emit: Emit.make(recorder, { strict: false }),
+    flush: Effect.void,
+    flushReport: Effect.succeed({ _tag: "Off" } as const)
+  })
+  const program = Effect.gen(function* () {
+    for (let i = 0; i < n; i++) {
+      yield* Telemetry.emit(events[i & mask]!)
+      if (i % DRAIN_EVERY === DRAIN_EVERY - 1 || i === n - 1) recorder.drain()
+    }
+  }).pipe(Labels.withLabels(Events.labels), Effect.provideService(Telemetry.Telemetry, service))
+  return { round: () => Effect.runSync(program) }
+}
+
+const accessor = (): ReadonlyArray<Bench.Row> => {
+  const [direct, viaService] = Bench.cpuMicros(
+    [ours, oursViaService].map((c) => c(Events.pool("bd.call"), N)),
+    { operations: N, rounds: ROUNDS }
+  )
+  return [
+    {
+      section: "emit, CPU per event",
+      subject: "bd.call through Telemetry.emit (the service looked up per call)",
+      value: `${viaService!.toFixed(2)} µs`,
+      comparison: `+${((viaService! - direct!) * 1000).toFixed(0)} ns over the service's own emit`
+    }
+  ]
+}
+
+const metricLabels = Object.fromEntries(
+  Correlation.metricKeys.map((k) => [k, Events.labels[k as keyof typeof Events.labels]])
+)
+
+// The SDK as an app would set it up: a meter provider whose reader exports every hour (not
+// during the bench), and a logger provider whose processor buffers the records until an export,
+// as the SDK's batch processor does and as our recorder does. (Its simple processor would start
+// an export, three promises, per record; in a synchronous loop they pile up unmeasured.)
+const buffering = (records: Array<SdkLogRecord>): LogRecordProcessor => ({
+  onEmit: (record) => void records.push(record),
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve()
+})
+
+const sdk: Contender = (events, n) => {
+  const meterProvider = new MeterProvider({
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+        exportIntervalMillis: 3_600_000
+      })
+    ]
+  })
+  const buffered: Array<SdkLogRecord> = []
+  const loggerProvider = new LoggerProvider({ processors: [buffering(buffered)] })
+  const meter = meterProvider.getMeter("bench")
+  const logger = loggerProvider.getLogger("bench")
+  const metricsOf = Catalogue.metrics.filter((m) => m.event === events[0]!._tag)
+  // The event's label fields: its metrics share them, and so one attributes object per event.
+  const labelFields = [...new Set(metricsOf.flatMap((m) => m.labels))]
+  const instruments = metricsOf.map((m) => {
+    const options = { unit: m.unit, valueType: m.valueType === "int" ? ValueType.INT : ValueType.DOUBLE }
+    const record: (value: number, attributes: Attributes) => void =
+      m.kind === "counter"
+        ? (
+            (c) => (v, a) =>
+              c.add(v, a)
+          )(meter.createCounter(m.name, options))
+        : m.kind === "gauge"
+          ? (
+              (g) => (v, a) =>
+                g.record(v, a)
+            )(meter.createGauge(m.name, options))
+          : (
+              (h) => (v, a) =>
+                h.record(v, a)
+            )(meter.createHistogram(m.name, { ...options, advice: { explicitBucketBoundaries: [...m.boundaries!] } }))
+    return { metric: m, record }
+  })
+  return {
+    round: () => {
+      for (let i = 0; i < n; i++) {
+        const event = events[i & mask]! as unknown as Record<string, string | number | boolean>
+        const attributes: Attributes = { ...metricLabels }
+        for (const label of labelFields) attributes[label] = String(event[label])
+        for (const { metric, record } of instruments) {
+          record(metric.value === undefined ? 1 : (event[metric.value] as number), attributes)
+        }
+        const { _tag, ...fields } = event
+        logger.emit({
+          body: _tag as string,
+          severityNumber: event["status"] === "error" ? 17 : 9,
+          severityText: event["status"] === "error" ? "ERROR" : "INFO",
+          attributes: { ...Events.labels, ...fields }
+        })
+        // Handed to the exporter as often as ours are.
+        if (i % DRAIN_EVERY === DRAIN_EVERY - 1 || i === n - 1) buffered.length = 0
       }
-    }).pipe(Labels.withLabels(labels))
+    }
+  }
+}
+
+// Allocations are measured in a process of their own (a new space large enough that no
+// collection runs while measuring): `--alloc <event>` prints ours and the SDK's, in bytes.
+if (process.argv[2] === "--alloc") {
+  await Validate.compileAll()
+  const events = Events.pool(process.argv[3] as Catalogue.EventName)
+  const n = DRAIN_EVERY
+  const measured = [ours, sdk].map((c) => Bench.allocatedBytes(c(events, n).round, { operations: n }))
+  process.stdout.write(`${JSON.stringify(measured)}\n`)
+  process.exit(0)
+}
+
+const perEvent = (name: Catalogue.EventName, rounds: number, n: number) =>
+  Bench.cpuMicros(
+    [ours, sdk].map((c) => c(Events.pool(name), n)),
+    { operations: n, rounds }
   )
 
-// The peer: OTel JS SDK instruments and logger, in-memory exporters, same attributes.
-const reader = new PeriodicExportingMetricReader({
-  exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-  exportIntervalMillis: 3_600_000
-})
-const meterProvider = new MeterProvider({ readers: [reader] })
-metrics.setGlobalMeterProvider(meterProvider)
-const logExporter = new InMemoryLogRecordExporter()
-const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] })
-logs.setGlobalLoggerProvider(loggerProvider)
-const meter = meterProvider.getMeter("bench")
-const [calls, duration] = ["counter", "histogram"].map((kind) =>
-  Catalogue.metrics.find((m) => m.event === event._tag && m.kind === kind)!
-)
-const counter = meter.createCounter(calls!.name, { unit: calls!.unit })
-const histogram = meter.createHistogram(duration!.name, {
-  unit: duration!.unit,
-  advice: { explicitBucketBoundaries: [...duration!.boundaries!] }
-})
-const logger = loggerProvider.getLogger("bench")
-const otel = () => {
-  for (let i = 0; i < N; i++) {
-    const attributes = { ...labels, subcommand: event.subcommand, status: event.status }
-    counter.add(1, attributes)
-    histogram.record(event.duration_ms, attributes)
-    logger.emit({
-      body: event._tag,
-      severityNumber: 9,
-      severityText: "INFO",
-      attributes: { ...labels, ...event }
-    })
-  }
-  logExporter.reset()
+// Validation alone: each event's guard as compiled once its kind is hot, against the
+// interpreted guard every kind starts with.
+const validation = (): ReadonlyArray<Bench.Row> => {
+  const events = Events.pool("bd.call")
+  // A copy of the schema is a new AST, never enabled for the JIT: its guard is interpreted.
+  const interpreted = Schema.is((Catalogue.byName.get("bd.call")!.schema as Schema.Top).annotate({}))
+  const compiled = (input: unknown) => !(Validate.validate(input) instanceof InvalidEvent)
+  const n = 200_000
+  const [fast, slow] = Bench.cpuMicros(
+    [compiled, interpreted].map((is) => ({
+      round: () => {
+        for (let i = 0; i < n; i++) if (!is(events[i & mask])) throw new Error("an invalid bench event")
+      }
+    })),
+    { operations: n, rounds: ROUNDS }
+  )
+  const section = "validate, CPU per event"
+  return [
+    {
+      section,
+      subject: "bd.call: Schema.is, JIT-compiled (once hot)",
+      value: `${(fast! * 1000).toFixed(0)} ns`,
+      comparison: `${(slow! / fast!).toFixed(1)}× faster than interpreted`
+    },
+    { section, subject: "bd.call: Schema.is, interpreted (while cold)", value: `${(slow! * 1000).toFixed(0)} ns` }
+  ]
 }
 
-const results = [
-  measure("gastown-otel emit (validation, metrics, log record)", ours),
-  measure("OpenTelemetry JS SDK", otel)
-]
-const peer = results[1]!.us
-console.log(`one bd.call, median of ${ROUNDS} rounds of ${N} events (Node ${process.version})`)
-for (const r of results)
-  console.log(`${r.name.padEnd(48)} ${r.us.toFixed(3)} µs/event  ${(r.us / peer).toFixed(2)}× the SDK`)
+export const rows = async (): Promise<ReadonlyArray<Bench.Row>> => {
+  // The steady state of a busy process: every kind hot, its guard compiled.
+  await Validate.compileAll()
+  // A first pass over every event finds our cheapest and dearest; bd.call is reported anyway,
+  // so when it is the dearest, the dearest of the others is reported beside it.
+  // Rounds alternate between the events, so a change of load weighs on all of them alike.
+  const names = Catalogue.entries.map((e) => e.spec.name as Catalogue.EventName)
+  const scanned = Bench.cpuMicros(
+    names.map((name) => ours(Events.pool(name), 5_000)),
+    { operations: 5_000, rounds: 9 }
+  )
+  const scan = names.map((name, i) => ({ name, us: scanned[i]! })).toSorted((a, b) => a.us - b.us)
+  const cheapest = scan[0]!.name
+  const dearest = scan.findLast((e) => e.name !== "bd.call")!.name
+  const chosen: ReadonlyArray<[Catalogue.EventName, string]> = [
+    ["bd.call", scan.at(-1)!.name === "bd.call" ? "bd.call (our dearest)" : "bd.call"],
+    [cheapest, `${cheapest} (our cheapest)`],
+    [dearest, scan.at(-1)!.name === "bd.call" ? `${dearest} (our dearest after bd.call)` : `${dearest} (our dearest)`]
+  ]
+  const out: Array<Bench.Row> = []
+  for (const [name, subject] of chosen) {
+    const [us, peer] = perEvent(name, ROUNDS, N)
+    const [allocOurs, allocPeer] = Bench.inAllocationProcess<[number | undefined, number | undefined]>(
+      import.meta.filename,
+      ["--alloc", name]
+    )
+    const section = "emit, CPU per event"
+    out.push(
+      {
+        section,
+        subject: `${subject}: gastown-otel`,
+        value: `${us!.toFixed(2)} µs`,
+        allocations: Bench.bytes(allocOurs),
+        comparison: `${(peer! / us!).toFixed(1)}× faster than the SDK`
+      },
+      {
+        section,
+        subject: `${subject}: OpenTelemetry JS SDK`,
+        value: `${peer!.toFixed(2)} µs`,
+        allocations: Bench.bytes(allocPeer)
+      }
+    )
+  }
+  return [...out, ...accessor(), ...validation()]
+}
+
+await Bench.main(rows)

@@ -14,6 +14,7 @@ import * as Labels from "./Labels.ts"
 import * as Emit from "./internal/Emit.ts"
 import * as LabelGuard from "./internal/LabelGuard.ts"
 import * as InstrumentationScope from "./internal/InstrumentationScope.ts"
+import * as UnixNanos from "./internal/UnixNanos.ts"
 import { type Shape, Telemetry } from "./Telemetry.ts"
 
 /**
@@ -96,7 +97,7 @@ const make = (options: Options | undefined): Effect.Effect<Shape> =>
       // The SDK has no place for our drop counts: folds happen, uncounted.
       const guard = LabelGuard.make(() => undefined)
       const sink: Emit.Sink = {
-        record: (event, labels, span, timeUnixNano) => {
+        record: (event, labels, span, timeMillis, spanAttributes) => {
           // The Effect span as the OTel parent: the log record (and exemplars) carry its ids.
           const context =
             span === undefined
@@ -115,15 +116,16 @@ const make = (options: Options | undefined): Effect.Effect<Shape> =>
             instrument(update.metric)(update.value, attributes, context)
           }
           const derived = Derive.logRecord(event, labels, options?.derive)
+          const attributes = Object.fromEntries(derived.attributes.map((a) => [a.key, a.value]))
           logger.emit({
             body: derived.body,
             severityNumber: Derive.severityNumber[derived.severity],
             severityText: derived.severity,
-            attributes: Object.fromEntries(derived.attributes.map((a) => [a.key, a.value])),
-            timestamp: toHrTime(timeUnixNano),
+            attributes,
+            timestamp: toHrTime(UnixNanos.fromMillis(timeMillis)),
             context
           })
-          return derived
+          return spanAttributes ? attributes : undefined
         },
         // The app's SDK has no place for our drop counts; lenient mode just drops.
         drop: () => {}

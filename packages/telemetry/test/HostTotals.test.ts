@@ -18,7 +18,7 @@ const counter = Catalogue.metrics.find((m) => m.event === "bd.call" && m.kind ==
 const oneProcess = (file: string, clock: bigint, rig = "mol") =>
   Effect.gen(function* () {
     const recorder = Recorder.make({})
-    recorder.record(call, { "gt.rig": rig }, undefined, clock)
+    recorder.record(call, { "gt.rig": rig }, undefined, Number(clock / 1_000_000n), false)
     const metrics = yield* HostTotals.make(file, 1_000, clock, () => clock).points(recorder.drain().series)
     const point = metrics.find((m) => m.name === counter)!.points[0] as NumberPoint
     return { timeUnixNano: point.timeUnixNano, value: point.value }
@@ -70,8 +70,8 @@ describe("host-wide counter state", () => {
       // A live process (this one) holds the lock.
       fs.writeFileSync(`${file}.lock`, `${process.pid} held`)
       const recorder = Recorder.make({})
-      recorder.record(call, { "gt.rig": "mol" }, undefined, 2n)
-      recorder.record(call, { "gt.rig": "mol" }, undefined, 2n)
+      recorder.record(call, { "gt.rig": "mol" }, undefined, 0, false)
+      recorder.record(call, { "gt.rig": "mol" }, undefined, 0, false)
       const blocked = yield* HostTotals.make(file, 20, 2n, () => 2n).points(recorder.drain().series)
       assert.deepStrictEqual(blocked, [], "no points without the lock")
       assert.strictEqual(fs.readdirSync(dir).filter((f) => f.startsWith("parked-")).length, 1)

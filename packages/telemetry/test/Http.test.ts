@@ -81,4 +81,27 @@ describe("Http.post", () => {
       assert.strictEqual(server.received(), "")
     })
   )
+
+  it.live("sends a URL's userinfo as Basic credentials, decoded, unless an Authorization header is given", () =>
+    Effect.gen(function* () {
+      const server = yield* rawServer("HTTP/1.1 200 OK\r\n\r\n")
+      const url = new URL(server.url)
+      url.username = "us%3Aer"
+      url.password = "p%40ss:w"
+      yield* post(makeConnections(), url, body, {})
+      const expected = `authorization: Basic ${Buffer.from("us:er:p@ss:w").toString("base64")}`
+      assert.include(server.received().split("\r\n"), expected)
+      assert.include(server.received().split("\r\n"), `host: ${url.host}`, "no userinfo in the host")
+
+      const explicit = yield* rawServer("HTTP/1.1 200 OK\r\n\r\n")
+      const withHeader = new URL(explicit.url)
+      withHeader.username = "user"
+      yield* post(makeConnections(), withHeader, body, { Authorization: "Bearer t" })
+      const lines = explicit.received().split("\r\n")
+      assert.deepStrictEqual(
+        lines.filter((l) => /^authorization:/i.test(l)),
+        ["Authorization: Bearer t"]
+      )
+    })
+  )
 })

@@ -4,10 +4,11 @@
  *
  * @since 0.1.0
  */
+import * as FileLock from "@gastown-otel/example-bd/FileLock"
 import { Effect, type Scope } from "effect"
-import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import * as lockfile from "proper-lockfile"
 import * as Endpoints from "./Endpoints.ts"
 import * as Process from "./Process.ts"
 import * as TempDir from "./TempDir.ts"
@@ -112,23 +113,13 @@ export const day = (env: Record<string, string>, dir: string): Effect.Effect<Day
     gt("pane", "read", "mol-witness-1", "--lines", "5"),
     gt("daemon", "restart", "witness")
   ]
-  // A store another process holds: bd retries, then gives up with a storage error. The
-  // holder keeps its lock fresh (bd breaks a lock left unrefreshed for 2 s) while bd runs,
-  // however slowly a loaded machine starts it.
+  // A store another process holds (this one, keeping its lock fresh as every bd does): bd
+  // retries, then gives up with a storage error.
   const lockedDb = path.join(dir, "locked.json")
-  const lock = `${lockedDb}.lock`
-  const touch = Effect.sync(() => {
-    const now = new Date()
-    fs.utimesSync(lock, now, now)
-  })
-  const locked = Effect.sync(() => fs.writeFileSync(lock, String(process.pid))).pipe(
-    Effect.andThen(
-      Effect.race(
-        run("bd", ["list"], { ...env, BD_DB: lockedDb, BD_LOCK_TIMEOUT: "20 millis" }),
-        touch.pipe(Effect.andThen(Effect.sleep(250)), Effect.forever)
-      )
-    )
-  )
+  const locked = Effect.acquireRelease(
+    Effect.promise(() => lockfile.lock(lockedDb, FileLock.settings)),
+    (release) => Effect.promise(() => release())
+  ).pipe(Effect.andThen(run("bd", ["list"], { ...env, BD_DB: lockedDb, BD_LOCK_TIMEOUT: "20 millis" })), Effect.scoped)
   return Effect.all([Effect.all(story), Effect.all([...standalone, locked], { concurrency: 3 })], {
     concurrency: 2
   }).pipe(Effect.map(([story, others]) => ({ story, standalone: others.slice(0, -1), locked: others.at(-1)! })))

@@ -1,6 +1,7 @@
 /**
  * @since 0.1.0
  */
+export * as Bench from "./Bench.ts"
 export * as CaptureServer from "./CaptureServer.ts"
 export * as Cli from "./Cli.ts"
 export * as Endpoints from "./Endpoints.ts"

@@ -17,6 +17,7 @@ interface GeneratedRoot {
         readonly logs: { readonly v1: { readonly ExportLogsServiceRequest: MessageType } }
         readonly trace: { readonly v1: { readonly ExportTraceServiceRequest: MessageType } }
       }
+      readonly metrics: { readonly v1: Record<string, MessageType> }
     }
   }
 }
@@ -30,6 +31,9 @@ const encodeWith = (type: MessageType, object: unknown): Uint8Array => type.enco
 export const encodeMetrics = (object: unknown) => encodeWith(collector.metrics.v1.ExportMetricsServiceRequest, object)
 export const encodeLogs = (object: unknown) => encodeWith(collector.logs.v1.ExportLogsServiceRequest, object)
 export const encodeTraces = (object: unknown) => encodeWith(collector.trace.v1.ExportTraceServiceRequest, object)
+/** One message of `opentelemetry.proto.metrics.v1` (`Metric`, `Sum`, `NumberDataPoint`, …). */
+export const encodeMetricsMessage = (type: string, object: unknown) =>
+  encodeWith(root.opentelemetry.proto.metrics.v1[type]!, object)
 
 export type Value = string | number | boolean | { readonly int: string } | { readonly bytes: string }
 

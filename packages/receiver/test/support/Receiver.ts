@@ -14,13 +14,13 @@ export class TestReceiver extends Context.Service<
 
 export const tempDir = TempDir.make("receiver-test-")
 
-export const layer = (options: Server.Options = {}) =>
+export const layer = (options: Server.Options = {}, routes: Server.Routes = QueryRoutes.routes) =>
   Layer.effect(
     TestReceiver,
     Effect.gen(function* () {
       const dataDir = yield* tempDir
       const context = yield* Layer.build(
-        Server.layer({ metricsPort: 0, logsPort: 0, ...options }, QueryRoutes.routes).pipe(
+        Server.layer({ metricsPort: 0, logsPort: 0, ...options }, routes).pipe(
           Layer.provideMerge(Store.layer({ dataDir: path.join(dataDir, "data") }))
         )
       )

@@ -1,6 +1,6 @@
 // The emit path shared by every recording layer: validate, read the fiber's labels and
 // span, record, annotate the span. Synchronous and allocation-light: it runs per event.
-import type { Catalogue, Correlation } from "@gastown-otel/schema"
+import type { Catalogue } from "@gastown-otel/schema"
 import { Context, Effect, Tracer } from "effect"
 import { Current } from "../Labels.ts"
 import { InvalidEvent } from "../TelemetryError.ts"
@@ -10,8 +10,8 @@ import { validate } from "./Validate.ts"
 
 /**
  * Where validated events go: `record` derives and keeps them (the in-process recorder,
- * or the app's OTel SDK for the bridge) and returns the log record, whose attributes the
- * span event reuses; `drop` counts what was not kept.
+ * or the app's OTel SDK for the bridge) and, when asked, returns the log record's
+ * attributes for the span event; `drop` counts what was not kept.
  */
 export type Sink = Pick<Recorder, "record" | "drop">
 
@@ -25,15 +25,13 @@ export const make =
         sink.drop("invalid_event")
         return Effect.void
       }
-      const labels: Correlation.Labels = fiber.getRef(Current)
       const parent = Context.getOrUndefined(fiber.context, Tracer.ParentSpan)
-      const time = UnixNanos.now()
+      const inSpan = parent?._tag === "Span"
+      const time = UnixNanos.nowMillis()
       try {
-        const record = sink.record(event, labels, parent, time)
+        const attributes = sink.record(event, fiber.getRef(Current), parent, time, inSpan)
         // Span events get the same redacted, truncated attributes as the log record.
-        if (parent?._tag === "Span") {
-          parent.event(event._tag, time, Object.fromEntries(record.attributes.map((a) => [a.key, a.value])))
-        }
+        if (inSpan) parent.event(event._tag, UnixNanos.fromMillis(time), attributes)
       } catch (error) {
         // A bug of ours, or an app's OTel SDK throwing (the bridge): never the host's problem.
         if (options.strict) return Effect.die(error)

@@ -40,9 +40,22 @@ const retryAfter = (header: string | undefined): number | undefined => {
 const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 const fieldValue = /^[\t\x20-\x7e\x80-\xff]*$/
 
+// A URL's userinfo is sent as Basic credentials, as node:http and fetch do; an explicit
+// Authorization header wins.
+const basic = (url: URL): Record<string, string> =>
+  url.username === "" && url.password === ""
+    ? {}
+    : {
+        authorization: `Basic ${Buffer.from(
+          `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
+        ).toString("base64")}`
+      }
+
 const requestHead = (url: URL, headers: Readonly<Record<string, string>>, length: number): string => {
   const lines = [`POST ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`]
+  const explicit = Object.keys(headers).some((name) => name.toLowerCase() === "authorization")
   for (const [name, value] of Object.entries({
+    ...(explicit ? {} : basic(url)),
     ...headers,
     "content-type": "application/x-protobuf",
     "content-length": String(length),

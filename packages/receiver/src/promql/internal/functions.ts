@@ -115,7 +115,7 @@ const goLog2 = (x: number): number => {
 }
 
 // log10(2), correctly rounded, as Go's constant arithmetic gives Ln2/Ln10.
-const log10Of2 = 0.301029995663981195
+const log10Of2 = 0.3010299956639812
 
 const goLog10 = (x: number): number => goLog2(x) * log10Of2
 

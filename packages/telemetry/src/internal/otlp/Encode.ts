@@ -3,7 +3,6 @@
 // logs and the collector services). Proto3 defaults (empty strings, zero scalars) are left out, as a canonical
 // encoder would; oneof and `optional` fields are always written because their presence carries meaning.
 import type {
-  AnyValue,
   HistogramPoint,
   KeyValue,
   LogRecordData,
@@ -109,31 +108,47 @@ const stringField = (fieldTag: number, s: string): void => {
   P.string(w, s)
 }
 
-const anyValue = (fieldTag: number, v: AnyValue): void => {
-  const at = P.fork(w, fieldTag)
-  if ("string" in v) {
-    P.uint32(w, AnyValueTag.string)
-    P.string(w, v.string)
-  } else if ("int" in v) {
-    P.uint32(w, AnyValueTag.int)
-    P.int64(w, v.int)
-  } else if ("double" in v) {
-    P.uint32(w, AnyValueTag.double)
-    P.double(w, v.double)
-  } else {
-    P.uint32(w, AnyValueTag.bool)
-    P.uint32(w, v.bool ? 1 : 0)
+/** An attribute value's OTLP type. */
+export type AttributeType = "string" | "int" | "double" | "boolean"
+
+// The body of an AnyValue holding one scalar.
+const scalar = (type: AttributeType, value: string | number | boolean): void => {
+  switch (type) {
+    case "string":
+      P.uint32(w, AnyValueTag.string)
+      P.string(w, value as string)
+      break
+    case "int":
+      P.uint32(w, AnyValueTag.int)
+      P.int64(w, value as number)
+      break
+    case "double":
+      P.uint32(w, AnyValueTag.double)
+      P.double(w, value as number)
+      break
+    case "boolean":
+      P.uint32(w, AnyValueTag.bool)
+      P.uint32(w, value ? 1 : 0)
   }
+}
+
+// A KeyValue: key = 1, value = 2.
+const keyValue = (fieldTag: number, key: string, type: AttributeType, value: string | number | boolean): void => {
+  const at = P.fork(w, fieldTag)
+  stringField(F1_LEN, key)
+  const inner = P.fork(w, F2_LEN)
+  scalar(type, value)
+  P.ldelim(w, inner)
   P.ldelim(w, at)
 }
 
 const attributes = (fieldTag: number, kvs: ReadonlyArray<KeyValue>): void => {
   for (let i = 0; i < kvs.length; i++) {
-    const kv = kvs[i]!
-    const at = P.fork(w, fieldTag)
-    stringField(F1_LEN, kv.key)
-    anyValue(F2_LEN, kv.value)
-    P.ldelim(w, at)
+    const { key, value: v } = kvs[i]!
+    if ("string" in v) keyValue(fieldTag, key, "string", v.string)
+    else if ("int" in v) keyValue(fieldTag, key, "int", v.int)
+    else if ("double" in v) keyValue(fieldTag, key, "double", v.double)
+    else keyValue(fieldTag, key, "boolean", v.bool)
   }
 }
 
@@ -267,6 +282,36 @@ export const metricsRequest = (batches: ReadonlyArray<ResourceMetrics>): Uint8Ar
   return finish()
 }
 
+/** Writes one attribute: its key, its OTLP type and its value. */
+export type AttributeWriter = (key: string, type: AttributeType, value: string | number | boolean) => void
+
+/**
+ * A log record that can list its attributes without building `KeyValue` objects (the
+ * recorder's buffered records): the encoder writes them as they come.
+ */
+export interface AttributeSource {
+  /** Lists the record's own attributes, before the shared ones. */
+  readonly eachAttribute: (write: AttributeWriter) => void
+  /** Attributes that follow them, as one array shared by many records. */
+  readonly sharedAttributes: ReadonlyArray<KeyValue>
+}
+
+// The bytes of shared log attributes, written once per array and copied for every other record.
+const sharedBytes = new WeakMap<ReadonlyArray<KeyValue>, Uint8Array>()
+
+const sharedLogAttributes = (kvs: ReadonlyArray<KeyValue>): void => {
+  const bytes = sharedBytes.get(kvs)
+  if (bytes !== undefined) return P.raw(w, bytes)
+  const start = w.pos
+  attributes(LogRecordTag.attributes, kvs)
+  sharedBytes.set(kvs, w.buf.slice(start, w.pos))
+}
+
+const logAttribute: AttributeWriter = (key, type, value) => keyValue(LogRecordTag.attributes, key, type, value)
+
+const isAttributeSource = (r: object): r is AttributeSource =>
+  typeof (r as Partial<AttributeSource>).eachAttribute === "function"
+
 const logRecord = (r: LogRecordData): void => {
   // ScopeLogs.log_records = 2
   const at = P.fork(w, F2_LEN)
@@ -281,7 +326,10 @@ const logRecord = (r: LogRecordData): void => {
   P.uint32(w, AnyValueTag.string)
   P.string(w, r.body)
   P.ldelim(w, body)
-  attributes(LogRecordTag.attributes, r.attributes)
+  if (isAttributeSource(r)) {
+    r.eachAttribute(logAttribute)
+    sharedLogAttributes(r.sharedAttributes)
+  } else attributes(LogRecordTag.attributes, r.attributes)
   if (r.flags !== undefined && r.flags !== 0) {
     P.uint32(w, LogRecordTag.flags)
     P.fixed32(w, r.flags)

@@ -147,6 +147,13 @@ const stringSlow = (w: Writer, s: string): void => {
   w.pos = start + actual + written
 }
 
+// Bytes as they are (already encoded fields).
+export const raw = (w: Writer, bytes: Uint8Array): void => {
+  ensure(w, bytes.length)
+  w.buf.set(bytes, w.pos)
+  w.pos += bytes.length
+}
+
 // A hex digit's value, or -1.
 const nibble = (c: number): number =>
   c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1
