@@ -8,6 +8,7 @@
 import { Effect, Schedule, Stream } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import * as CheckRoute from "./check/Route.ts"
+import * as VmExport from "./export/VmExport.ts"
 import * as LogsQLApi from "./logsql/Api.ts"
 import * as PromqlApi from "./promql/HttpApi.ts"
 import type * as Server from "./Server.ts"
@@ -99,6 +100,7 @@ export const routes: Server.Routes = {
       "/api/v1/status/buildinfo",
       HttpServerResponse.json({ status: "success", data: buildInfo }).pipe(Effect.orDie)
     ),
+    ...VmExport.routes,
     CheckRoute.route
   ],
   // Every LogsQL path starts with "/select/logsql/".

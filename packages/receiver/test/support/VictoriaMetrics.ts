@@ -27,6 +27,8 @@ export interface Shape {
   readonly url: string
   readonly version: string
   readonly import: (series: ReadonlyArray<ImportSeries>) => Effect.Effect<void, Error>
+  /** Makes samples imported by another client searchable: waits for `expected` series in the range. */
+  readonly flush: (expected: number, firstMs: number, lastMs: number) => Effect.Effect<void, Error>
   readonly get: (path: string, params: URLSearchParams) => Effect.Effect<Answer, Error>
 }
 
@@ -129,25 +131,18 @@ export const make = Effect.gen(function* () {
       )
     )
 
-  const importSeries = (series: ReadonlyArray<ImportSeries>) =>
+  // Flushes what was imported and waits until `expected` series with samples in
+  // [firstMs, lastMs] answer a query.
+  const flush = (expected: number, firstMs: number, lastMs: number) =>
     Effect.gen(function* () {
-      const body = series
-        .map((s) => JSON.stringify({ metric: s.labels, values: s.values, timestamps: s.timestamps }))
-        .join("\n")
-      const r = yield* request(`${url}/api/v1/import`, { method: "POST", body })
-      if (r.status !== 204) return yield* Effect.fail(new Error(`import answered ${r.status}: ${r.text}`))
       yield* request(`${url}/internal/force_flush`)
-      // Imported series become searchable after the flush; wait until all of them are.
-      const expected = new Set(series.map((s) => JSON.stringify(Object.entries(s.labels).toSorted()))).size
-      const last = Math.max(...series.map((s) => s.timestamps.at(-1) ?? 0))
-      const first = Math.min(...series.map((s) => s.timestamps[0] ?? last))
       // One instant whose look-behind (the step) covers every imported sample.
       const count = get(
         "/api/v1/query",
         new URLSearchParams({
           query: 'count({__name__=~".+"})',
-          time: String(last / 1000),
-          step: `${Math.ceil((last - first) / 1000) + 60}s`
+          time: String(lastMs / 1000),
+          step: `${Math.ceil((lastMs - firstMs) / 1000) + 60}s`
         })
       ).pipe(
         Effect.map((a) =>
@@ -165,7 +160,20 @@ export const make = Effect.gen(function* () {
       )
     })
 
-  return VictoriaMetrics.of({ url, version, import: importSeries, get })
+  const importSeries = (series: ReadonlyArray<ImportSeries>) =>
+    Effect.gen(function* () {
+      const body = series
+        .map((s) => JSON.stringify({ metric: s.labels, values: s.values, timestamps: s.timestamps }))
+        .join("\n")
+      const r = yield* request(`${url}/api/v1/import`, { method: "POST", body })
+      if (r.status !== 204) return yield* Effect.fail(new Error(`import answered ${r.status}: ${r.text}`))
+      const expected = new Set(series.map((s) => JSON.stringify(Object.entries(s.labels).toSorted()))).size
+      const last = Math.max(...series.map((s) => s.timestamps.at(-1) ?? 0))
+      const first = Math.min(...series.map((s) => s.timestamps[0] ?? last))
+      yield* flush(expected, first, last)
+    })
+
+  return VictoriaMetrics.of({ url, version, import: importSeries, flush, get })
 })
 
 export const layer = Layer.effect(VictoriaMetrics, make)
