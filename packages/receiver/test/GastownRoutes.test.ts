@@ -2,11 +2,11 @@
 // protos: the panel list served is the one the Grafana dashboards are rendered from; recent
 // traces newest first and narrowed by rig/role/agent; one trace in tree order with its
 // records; agents counted; the change feed; the page and its bundle.
+import { Ports } from "@gastown-otel/testkit"
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Annotations, GtEvents, Resource } from "@gastown-otel/schema"
 import { Dashboards } from "@gastown-otel/stack"
 import { Context, Effect, Layer } from "effect"
-import * as net from "node:net"
 import { expectTypeOf } from "vitest"
 import type * as Check from "../src/check/Check.ts"
 import * as path from "node:path"
@@ -171,17 +171,6 @@ const records: ReadonlyArray<RecordSpec> = [
   { ms: nowMs - 4_100, service: gt, body: bdCall, severity: "INFO", labels: toast, trace: statusTrace, span: statusBd },
   { ms: nowMs - 3_000, service: gt, body: sessionStart, severity: "INFO", labels: toast }
 ]
-
-const freePort = () =>
-  Effect.promise(
-    () =>
-      new Promise<number>((resolve) => {
-        const server = net.createServer().listen(0, "127.0.0.1", () => {
-          const port = (server.address() as net.AddressInfo).port
-          server.close(() => resolve(port))
-        })
-      })
-  )
 
 const getJson = <A>(url: string) =>
   Effect.promise(async () => {
@@ -371,7 +360,7 @@ describe("the page's routes", () => {
 
   it.live("mount the query APIs once when both ports are one", () =>
     Effect.gen(function* () {
-      const port = yield* freePort()
+      const port = yield* Ports.free
       const dataDir = path.join(yield* Receiver.tempDir, "data")
       const context = yield* Layer.build(
         Server.layer({ metricsPort: port, logsPort: port }, Serve.routes).pipe(Layer.provide(Store.layer({ dataDir })))

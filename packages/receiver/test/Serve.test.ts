@@ -2,7 +2,7 @@
 // (metrics, logs, one trace across both) and Claude Code (delta counters, log events).
 // The receiver is stopped (SIGKILL right after the clients were answered, or SIGTERM) and
 // its data directory reopened here: nothing acknowledged is missing.
-import { Cli } from "@gastown-otel/testkit"
+import { Cli, Ports } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue, ClaudeCode, Correlation, Naming, Resource } from "@gastown-otel/schema"
 import { TelemetryConfig } from "@gastown-otel/telemetry"
@@ -226,14 +226,7 @@ describe("gastown-otel serve with real clients", () => {
         const running = yield* Serve.start(dataDir)
         const { dir, env } = yield* Cli.sandbox
         // The model API is a closed local port: everything stays on this machine.
-        const closed = yield* Effect.promise(async () => {
-          const { createServer } = await import("node:net")
-          const server = createServer()
-          await new Promise<void>((done) => server.listen(0, "127.0.0.1", done))
-          const { port } = server.address() as { port: number }
-          await new Promise<void>((done) => server.close(() => done()))
-          return `http://127.0.0.1:${port}`
-        })
+        const closed = yield* Ports.closedUrl
         const sessionCount = Naming.promCompatible(ClaudeCode.metrics[0]!.name)
         const session = yield* Effect.forkChild(
           Cli.run("gt", ["session", "start", "--role", "mol/polecats/jana", "--session", "s-1", "--prompt", "hello"], {

@@ -65,6 +65,21 @@ export const telemetryAt = Endpoints.telemetryAt
 export const patientFlush = Endpoints.patientFlush
 
 /**
+ * Holds bd's lock on the store `file` until the scope closes, keeping it fresh as a running
+ * bd does (bd's own lock settings): another bd sees a live holder, not a stale lock.
+ *
+ * @since 0.1.0
+ * @category programs
+ */
+export const holdLock = (file: string): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.asVoid(
+    Effect.acquireRelease(
+      Effect.promise(() => lockfile.lock(file, FileLock.settings)),
+      (release) => Effect.promise(() => release())
+    )
+  )
+
+/**
  * What a day in the town ran: the commands that work on one store in order, those that leave
  * it alone, and a `bd list` on a store another process holds (bd retries, then fails with a
  * storage error: exit 1).
@@ -116,10 +131,10 @@ export const day = (env: Record<string, string>, dir: string): Effect.Effect<Day
   // A store another process holds (this one, keeping its lock fresh as every bd does): bd
   // retries, then gives up with a storage error.
   const lockedDb = path.join(dir, "locked.json")
-  const locked = Effect.acquireRelease(
-    Effect.promise(() => lockfile.lock(lockedDb, FileLock.settings)),
-    (release) => Effect.promise(() => release())
-  ).pipe(Effect.andThen(run("bd", ["list"], { ...env, BD_DB: lockedDb, BD_LOCK_TIMEOUT: "20 millis" })), Effect.scoped)
+  const locked = holdLock(lockedDb).pipe(
+    Effect.andThen(run("bd", ["list"], { ...env, BD_DB: lockedDb, BD_LOCK_TIMEOUT: "20 millis" })),
+    Effect.scoped
+  )
   return Effect.all([Effect.all(story), Effect.all([...standalone, locked], { concurrency: 3 })], {
     concurrency: 2
   }).pipe(Effect.map(([story, others]) => ({ story, standalone: others.slice(0, -1), locked: others.at(-1)! })))

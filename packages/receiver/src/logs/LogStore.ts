@@ -17,7 +17,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite"
 import * as zlib from "node:zlib"
 import { quote, rfc3339Nano } from "../internal/GoFormat.ts"
 import { xxhash64 } from "../internal/XxHash64.ts"
-import { recordFields, type RecordSize } from "../otlp/Logs.ts"
+import { recordFields, type RecordSize, type Sink } from "../otlp/Logs.ts"
 import type { LogRow, LogSource } from "./LogRow.ts"
 
 /**
@@ -82,16 +82,7 @@ export interface LogStore extends LogSource {
   /** A batch to fill with {@link LogStore.add}. */
   readonly batch: () => Batch
   /** Adds one decoded record as `otlp/Logs.ts` gives it: its resource, size, time and bytes. */
-  readonly add: (
-    batch: Batch,
-    resource: ReadonlyArray<string>,
-    size: RecordSize,
-    ms: number,
-    nsInMs: number,
-    buf: Uint8Array,
-    start: number,
-    end: number
-  ) => void
+  readonly add: (batch: Batch, ...record: Parameters<Sink>) => void
   /** Writes a batch inside the current transaction. */
   readonly write: (batch: Batch) => void
   /** Makes a committed batch visible (its new streams). */

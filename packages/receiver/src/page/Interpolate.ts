@@ -23,9 +23,14 @@ export type Selection = "All" | ReadonlyArray<string>
  */
 export type Selections = Readonly<Record<string, Selection>>
 
-// Grafana's interval rounding table: a computed interval up to the first bound becomes the
-// second value (ms).
-const rounding: ReadonlyArray<readonly [number, number]> = [
+/**
+ * Grafana's interval rounding table: a computed interval up to the first bound becomes the
+ * second value (ms).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const rounding: ReadonlyArray<readonly [number, number]> = [
   [15, 10],
   [35, 20],
   [75, 50],
@@ -69,8 +74,13 @@ const intervalText = (ms: number): string => {
   return `${Math.max(1, ms)}ms`
 }
 
-// `$__rate_interval` is written as Go prints a duration ("1m15s", "4m0s").
-const goDuration = (ms: number): string => {
+/**
+ * How `$__rate_interval` is written: as Go prints a duration ("1m15s", "4m0s").
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const goDuration = (ms: number): string => {
   if (ms < 1000) return `${ms}ms`
   const h = Math.floor(ms / 3600000)
   const m = Math.floor((ms % 3600000) / 60000)

@@ -2,10 +2,9 @@
 // coverage line), exit 1 on findings, and --json equal to the receiver's /api/gastown/check.
 import { assert, layer } from "@effect/vitest"
 import { Catalogue, Resource } from "@gastown-otel/schema"
-import { Effect, Exit, Layer, Schema } from "effect"
+import { Effect, Exit, Schema } from "effect"
 import * as Check from "../../src/check/Check.ts"
 import * as CheckRoute from "../../src/check/Route.ts"
-import * as Server from "../../src/Server.ts"
 import { attributes, encodeLogs, nanos } from "../support/Official.ts"
 import * as Receiver from "../support/Receiver.ts"
 import * as RunCli from "../support/RunCli.ts"
@@ -36,13 +35,7 @@ const body = encodeLogs({
   ]
 })
 
-const seeded = Layer.effectDiscard(
-  Effect.gen(function* () {
-    const { receiver } = yield* Receiver.TestReceiver
-    const posted = yield* Receiver.post(receiver.logsUrl + Server.paths.logs[0], body)
-    assert.strictEqual(posted.status, 200)
-  })
-).pipe(Layer.provideMerge(Receiver.layer()))
+const seeded = Receiver.seeded({ logs: [body] })
 
 layer(seeded, { excludeTestServices: true })("gastown-otel check", (it) => {
   const urls = Effect.map(Receiver.TestReceiver, ({ receiver }) => [

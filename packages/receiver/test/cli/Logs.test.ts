@@ -4,9 +4,8 @@
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Catalogue, Correlation, Resource } from "@gastown-otel/schema"
 import { CaptureServer } from "@gastown-otel/testkit"
-import { Effect, Exit, Layer } from "effect"
+import { Effect, Exit } from "effect"
 import * as Logs from "../../src/cli/Logs.ts"
-import * as Server from "../../src/Server.ts"
 import { attributes, encodeLogs, nanos } from "../support/Official.ts"
 import * as Receiver from "../support/Receiver.ts"
 import * as RunCli from "../support/RunCli.ts"
@@ -80,13 +79,7 @@ describe("logs output", () => {
 })
 
 // The receiver with the records stored once.
-const seeded = Layer.effectDiscard(
-  Effect.gen(function* () {
-    const { receiver } = yield* Receiver.TestReceiver
-    const posted = yield* Receiver.post(receiver.logsUrl + Server.paths.logs[0], body)
-    assert.strictEqual(posted.status, 200)
-  })
-).pipe(Layer.provideMerge(Receiver.layer()))
+const seeded = Receiver.seeded({ logs: [body] })
 
 layer(seeded)("gastown-otel logs", (it) => {
   const setup = Effect.map(Receiver.TestReceiver, ({ receiver }) => receiver.logsUrl)

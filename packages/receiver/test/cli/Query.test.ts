@@ -1,10 +1,10 @@
 // gastown-otel query: the table of an instant query, the sparklines of a range query, the
 // server's JSON, and the server's message when it refuses; against a receiver in this process.
+import { Ports } from "@gastown-otel/testkit"
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Catalogue, Naming, Resource } from "@gastown-otel/schema"
-import { Effect, Exit, Layer } from "effect"
+import { Effect, Exit } from "effect"
 import * as Query from "../../src/cli/Query.ts"
-import * as Server from "../../src/Server.ts"
 import { attributes, encodeMetrics, nanos } from "../support/Official.ts"
 import * as Receiver from "../support/Receiver.ts"
 import * as RunCli from "../support/RunCli.ts"
@@ -100,13 +100,7 @@ describe("query output", () => {
 })
 
 // The receiver with the samples stored once.
-const seeded = Layer.effectDiscard(
-  Effect.gen(function* () {
-    const { receiver } = yield* Receiver.TestReceiver
-    const posted = yield* Receiver.post(receiver.metricsUrl + Server.paths.metrics[0], body)
-    assert.strictEqual(posted.status, 200)
-  })
-).pipe(Layer.provideMerge(Receiver.layer()))
+const seeded = Receiver.seeded({ metrics: [body] })
 
 // The live clock: queries are relative to now.
 layer(seeded, { excludeTestServices: true })("gastown-otel query", (it) => {
@@ -191,14 +185,7 @@ layer(seeded, { excludeTestServices: true })("gastown-otel query", (it) => {
 
   it.effect("no receiver: why it cannot be reached, exit 1", () =>
     Effect.gen(function* () {
-      const closed = yield* Effect.promise(async () => {
-        const { createServer } = await import("node:net")
-        const server = createServer()
-        await new Promise<void>((done) => server.listen(0, "127.0.0.1", done))
-        const { port } = server.address() as { port: number }
-        await new Promise<void>((done) => server.close(() => done()))
-        return `http://127.0.0.1:${port}`
-      })
+      const closed = yield* Ports.closedUrl
       const ran = yield* RunCli.run(["query", "up", "--url", closed])
       assert.isTrue(Exit.isFailure(ran.exit))
       assert.deepStrictEqual(ran.stderr, [`gastown-otel: cannot reach ${closed}/api/v1/query: connection refused`])

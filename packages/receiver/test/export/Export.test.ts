@@ -5,13 +5,12 @@
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Catalogue, Correlation, Resource } from "@gastown-otel/schema"
 import { CaptureServer } from "@gastown-otel/testkit"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { FetchHttpClient } from "effect/http"
 import * as Export from "../../src/export/Export.ts"
 import * as VmExport from "../../src/export/VmExport.ts"
 import type { LogRow } from "../../src/logs/LogRow.ts"
 import * as MemorySource from "../../src/promql/MemorySource.ts"
-import * as Server from "../../src/Server.ts"
 import { attributes, encodeLogs, encodeMetrics, nanos } from "../support/Official.ts"
 import * as Receiver from "../support/Receiver.ts"
 
@@ -125,17 +124,7 @@ const logsBody = encodeLogs({
   }))
 })
 
-const seeded = Layer.effectDiscard(
-  Effect.gen(function* () {
-    const { receiver } = yield* Receiver.TestReceiver
-    for (const [url, body] of [
-      [receiver.metricsUrl + Server.paths.metrics[0], metricsBody],
-      [receiver.logsUrl + Server.paths.logs[0], logsBody]
-    ] as const) {
-      assert.strictEqual((yield* Receiver.post(url, body)).status, 200)
-    }
-  })
-).pipe(Layer.provideMerge(Receiver.layer()))
+const seeded = Receiver.seeded({ metrics: [metricsBody], logs: [logsBody] })
 
 const sortedObject = (fields: Readonly<Record<string, string>>) =>
   Object.fromEntries(Object.entries(fields).toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))

@@ -2,10 +2,10 @@
 // predates OTLP ingestion) as a differential oracle. It runs on 127.0.0.1 with a free port
 // and a temporary storage directory, both gone with the scope; it is fed through
 // /api/v1/import (JSON lines) and flushed so that imported samples answer at once.
+import { Ports } from "@gastown-otel/testkit"
 import { Context, Effect, Layer } from "effect"
 import { spawn, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
-import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 
@@ -46,15 +46,6 @@ const ensureInstalled = Effect.sync(() => {
   }
 })
 
-const freePort = Effect.callback<number, Error>((resume) => {
-  const server = net.createServer()
-  server.once("error", (e) => resume(Effect.fail(e)))
-  server.listen(0, "127.0.0.1", () => {
-    const { port } = server.address() as net.AddressInfo
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
-
 // A real pause (not the test clock's): VictoriaMetrics runs in real time.
 const pause = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 100)))
 
@@ -70,7 +61,7 @@ const request = (url: string, init?: RequestInit) =>
 
 export const make = Effect.gen(function* () {
   yield* ensureInstalled
-  const port = yield* freePort
+  const port = yield* Ports.free
   const dir = yield* Effect.acquireRelease(
     Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "vm-oracle-"))),
     (d) => Effect.sync(() => fs.rmSync(d, { recursive: true, force: true }))
