@@ -1,8 +1,9 @@
 // The demo (`npm run demo`): a Gas Town day on the embedded receiver. The receiver
 // (`gastown-otel serve`, here in this process) listens on free loopback ports with a fresh
-// data directory; the example gt and bd CLIs run a day in three rigs beside a real Claude
-// Code session; then everything shown is read back through the receiver's own APIs, as
-// `gastown-otel query`, `logs` and `check` and the page read them. The data directory is kept.
+// data directory; the example gt and bd CLIs work a day in two rigs while a third rig's
+// witness runs a real Claude Code session; then everything shown is read back through the
+// receiver's own APIs, as `gastown-otel query`, `logs` and `check` and the page read them.
+// The data directory is kept.
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cli as Receiver, QueryCommand, Serve, Server, Store } from "@gastown-otel/receiver"
 import { Catalogue, ClaudeCode, Naming, Resource } from "@gastown-otel/schema"
@@ -33,20 +34,26 @@ const progress = (text: string) => Effect.sync(() => ((step = text), render()))
 const ticking = tty ? Effect.forever(Effect.sleep("250 millis").pipe(Effect.andThen(Effect.sync(render)))) : Effect.void
 
 // The town: two rigs, each with its own beads store and an agent of another role working a
-// day, and a third rig's witness in a Claude Code session. Spans are exported in rig mol only
-// (GT_OTEL_TRACES_URL is opt-in, and a traced process costs about a third more).
+// day, and a third rig's witness, who runs a Claude Code session, pours a formula and slings
+// a bead that does not exist. Spans are exported for the witness only: GT_OTEL_TRACES_URL is
+// opt-in, and a traced process costs about a third more.
 interface Agent {
   readonly traced: boolean
   readonly env: Readonly<Record<string, string>>
 }
 const workers: ReadonlyArray<Agent> = [
   {
-    traced: true,
+    traced: false,
     env: { GT_RIG: "mol", GT_ROLE: "mol/polecats/jana", GT_POLECAT: "jana", BD_ACTOR: "mol/polecats/jana" }
   },
   { traced: false, env: { GT_RIG: "wyvern", GT_ROLE: "wyvern/crew/max", GT_CREW: "max", BD_ACTOR: "wyvern/crew/max" } }
 ]
-const witness: Agent = { traced: false, env: { GT_RIG: "ember", GT_ROLE: "ember/witness", BD_ACTOR: "ember/witness" } }
+const witness: Agent = { traced: true, env: { GT_RIG: "ember", GT_ROLE: "ember/witness", BD_ACTOR: "ember/witness" } }
+const witnessWork: ReadonlyArray<ReadonlyArray<string>> = [
+  ["formula", "run", "release"],
+  // A bd call gt makes that fails.
+  ["sling", "bd-404", witness.env["GT_ROLE"]!]
+]
 
 // Claude Code's native binary, from the platform package its npm package installs beside gt.
 const claudeBin = (() => {
@@ -299,18 +306,23 @@ const program = (dataDir: string) =>
     const ticker = yield* Effect.forkChild(ticking)
     yield* progress(`a day in ${workers.length} rigs through gt and bd, and a Claude Code session`)
     const claude = yield* Effect.forkChild(claudeSession(receiver, envOf(witness), path.join(town, "claude-home")))
-    const days = yield* Effect.forEach(
-      workers,
-      (agent) => {
-        const dir = path.join(town, agent.env["GT_RIG"]!)
-        fs.mkdirSync(dir)
-        return Cli.day(envOf(agent), dir).pipe(Effect.tap(() => progress(`the day is done in ${agent.env["GT_RIG"]}`)))
-      },
+    const [days, witnessRan] = yield* Effect.all(
+      [
+        Effect.forEach(
+          workers,
+          (agent) => {
+            const dir = path.join(town, agent.env["GT_RIG"]!)
+            fs.mkdirSync(dir)
+            return Cli.day(envOf(agent), dir).pipe(
+              Effect.tap(() => progress(`the day is done in ${agent.env["GT_RIG"]}`))
+            )
+          },
+          { concurrency: "unbounded" }
+        ),
+        Effect.forEach(witnessWork, (args) => Cli.run("gt", args, envOf(witness)))
+      ],
       { concurrency: "unbounded" }
     )
-    // A bd call gt makes that fails: a bead that does not exist.
-    const missing = ["sling", "bd-404", workers[0]!.env["GT_ROLE"]!]
-    const slingMissing = yield* Cli.run("gt", missing, first)
     yield* progress("waiting for Claude Code's telemetry")
     const claudeLine = yield* Fiber.join(claude)
     yield* progress(`one more bd run: ${dropped.name}`)
@@ -331,20 +343,24 @@ const program = (dataDir: string) =>
         .replaceAll(town + path.sep, "")
     yield* section("the day")
     yield* print([
-      "each rig (the testkit's Cli.day): a story on its store in order beside ten more gt commands three at a time, and a bd list on a store another process holds; both rigs at once"
+      "each rig (the testkit's Cli.day): a story on its store in order, beside the other gt commands a few at a time and a bd list on a store another process holds; both rigs at once"
     ])
     for (const [i, day] of days.entries()) {
       const ran = [...day.story, ...day.standalone, day.locked]
       const failed = ran.filter((r) => r.code !== 0)
-      const { env, traced } = workers[i]!
+      const { env } = workers[i]!
       yield* print([
-        `${env["GT_ROLE"]} (rig ${env["GT_RIG"]}${traced ? ", traced" : ""}): ${ran.length} gt/bd commands, ${failed.length} failed`,
+        `${env["GT_ROLE"]} (rig ${env["GT_RIG"]}): ${ran.length} gt/bd commands, ${failed.length} failed`,
         ...failed.map((r) => `    exit ${r.code}: ${why(r)}`)
       ])
     }
     yield* print([
-      `$ gt ${missing.join(" ")} → exit ${slingMissing.code}: ${why(slingMissing)}`,
-      `${witness.env["GT_ROLE"]} (rig ${witness.env["GT_RIG"]}): Claude Code, gt session start --prompt, its model API a closed local port: ${claudeLine}`,
+      `${witness.env["GT_ROLE"]} (rig ${witness.env["GT_RIG"]}, traced):`,
+      ...witnessWork.map((args, i) => {
+        const ran = witnessRan[i]!
+        return `    $ gt ${args.join(" ")} → exit ${ran.code}: ${ran.code === 0 ? ran.stdout.trim() : why(ran)}`
+      }),
+      `    Claude Code, gt session start --prompt, its model API a closed local port: ${claudeLine}`,
       `one more bd run, for the catalogue's own ${dropped.name}: it hands the library a ${refused._tag} with a negative duration (a clock stepped back); the schema refuses it, and the library (lenient unless GT_OTEL_STRICT=1) drops it and counts the drop. A day without it shows no ${dropped.name}.`,
       `$ gt flush → exit ${flush.code}: ${(flush.stdout + flush.stderr).trim()}`
     ])
