@@ -1,7 +1,7 @@
 // Every shell block of the README, run as a user runs it after the set-up on a fresh clone:
 // in a directory laid out like the checkout (its entries linked, so nothing lands in the
 // checkout itself), with a fresh HOME and the machine's own Node first on PATH, not the
-// pinned one. Each command must exit as the table below says and print its expected line;
+// pinned one. Each command must exit as the table below says and print its expected lines;
 // a command the table does not know fails the test, so the README cannot drift from it.
 // Blocks that need Docker are parsed, not run.
 import { Catalogue, Resource } from "@gastown-otel/schema"
