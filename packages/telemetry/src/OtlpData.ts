@@ -197,9 +197,7 @@ export type SpanKind = "internal" | "server" | "client" | "producer" | "consumer
  * @category models
  */
 export type SpanStatus =
-  | { readonly code: "unset" }
-  | { readonly code: "ok" }
-  | { readonly code: "error"; readonly message: string }
+  { readonly code: "unset" } | { readonly code: "ok" } | { readonly code: "error"; readonly message: string }
 
 /**
  * One ended span; ids in lowercase hex (a malformed id is left out), what a limit kept out counted in the

@@ -81,7 +81,11 @@ const stringKeyValue = (key: string, value: string): KeyValue => ({ key, value: 
 const outcome = (
   exit: Exit.Exit<unknown, unknown>,
   endTime: bigint
-): { readonly status: SpanStatus; readonly attributes: ReadonlyArray<KeyValue>; readonly events: Array<SpanEventData> } => {
+): {
+  readonly status: SpanStatus
+  readonly attributes: ReadonlyArray<KeyValue>
+  readonly events: Array<SpanEventData>
+} => {
   if (exit._tag === "Success") return { status: { code: "ok" }, attributes: [], events: [] }
   if (Cause.hasInterruptsOnly(exit.cause)) {
     return {

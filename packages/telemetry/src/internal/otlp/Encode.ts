@@ -134,7 +134,12 @@ const scalar = (type: AttributeType, value: string | number | boolean): void => 
 }
 
 // A KeyValue: key = 1, value = 2.
-export const keyValue = (fieldTag: number, key: string, type: AttributeType, value: string | number | boolean): void => {
+export const keyValue = (
+  fieldTag: number,
+  key: string,
+  type: AttributeType,
+  value: string | number | boolean
+): void => {
   const at = P.fork(w, fieldTag)
   stringField(F1_LEN, key)
   const inner = P.fork(w, F2_LEN)
