@@ -2,6 +2,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Resource } from "@gastown-otel/schema"
 import { Labels, TraceContext } from "@gastown-otel/telemetry"
+import { attributesOf, attributeTypes, decodeTraces } from "@gastown-otel/testkit/OtlpDecode"
 import { Effect, Fiber } from "effect"
 import * as Emit from "../src/internal/Emit.ts"
 import * as Recorder from "../src/internal/Recorder.ts"
@@ -177,6 +178,63 @@ describe("the live tracer", () => {
         [[other.spanId, { why: "retry" }]]
       )
       assert.strictEqual(capped.droppedLinksCount, 1)
+    })
+  )
+  it.effect("encoded, a span's attributes are those it lists, in order, typed alike, the outcome's last", () =>
+    Effect.gen(function* () {
+      const { spans } = make()
+      const values = {
+        text: "mol",
+        count: 3,
+        ratio: 0.25,
+        cached: false,
+        small: 7n,
+        huge: 2n ** 64n,
+        nested: { a: [1, 2] },
+        absent: undefined
+      }
+      const fiber = yield* Effect.never.pipe(
+        Effect.withSpan("gt wait", { attributes: values }),
+        Effect.withTracer(spans.tracer),
+        Effect.forkChild
+      )
+      yield* Effect.yieldNow
+      yield* Fiber.interrupt(fiber)
+      const span = byName(spans.drain(), "gt wait")
+      // Twice: the second copies the outcome's attributes as first written.
+      const encoded = decodeTraces(
+        Traces.tracesRequest([{ resource: [], scope: { name: "t", version: "0" }, spans: [span, span] }])
+      )
+      const [first, second] = encoded.resourceSpans[0]!.scopeSpans[0]!.spans
+      const wire = first!.attributes
+      assert.deepStrictEqual(second!.attributes, wire)
+      const expected = {
+        text: "mol",
+        count: 3,
+        ratio: 0.25,
+        cached: false,
+        small: 7,
+        huge: String(2n ** 64n),
+        nested: JSON.stringify(values.nested),
+        [Resource.spanKeys.interrupted]: true
+      }
+      assert.deepStrictEqual(attributesOf(wire), expected)
+      assert.deepStrictEqual(
+        wire.map((kv) => kv.key),
+        Object.keys(expected),
+        "the span's own in the order set, then the outcome's"
+      )
+      assert.deepStrictEqual(attributeTypes(wire), {
+        text: "string",
+        count: "int",
+        ratio: "double",
+        cached: "bool",
+        small: "int",
+        huge: "string",
+        nested: "string",
+        [Resource.spanKeys.interrupted]: "bool"
+      })
+      assert.deepStrictEqual(plain(span.attributes), attributesOf(wire), "as the span lists them")
     })
   )
 })

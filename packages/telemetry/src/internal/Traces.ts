@@ -3,13 +3,16 @@
 // exporter encodes them once (EncodeTraces.ts) and spools, sends and retries them like
 // metrics and logs. Loaded only by a process with a traces URL.
 //
-// An ended span is turned into plain data at once: it keeps neither its fiber's exit value
-// nor its parent span, only their ids and what is exported.
+// An ended span becomes a record at once: it keeps neither its fiber's exit value nor its
+// parent span, only their ids and what is exported. Its attributes stay in the span's map
+// until the encoder writes them (no `KeyValue` objects per span), as a buffered log record's
+// stay in its row.
 import { Redact, Resource, Truncate } from "@gastown-otel/schema"
 import { Cause, type Context, type Exit, Option, Tracer } from "effect"
 import { Hex } from "effect/encoding"
 import type { KeyValue, SpanData, SpanEventData, SpanKind, SpanLinkData, SpanStatus } from "../OtlpData.ts"
 import { addRecord, type TakesRecords } from "./Emit.ts"
+import type { AttributeSource, AttributeWriter } from "./otlp/Encode.ts"
 import type { DropReason, Recorded } from "./Recorder.ts"
 
 export { tracesRequest } from "./otlp/EncodeTraces.ts"
@@ -38,25 +41,6 @@ const maxStackBytes = 4096
 const text = (value: string, maxBytes: number): string =>
   Truncate.utf8(Redact.secrets(Redact.window(value, maxBytes)), maxBytes).text
 
-// What Effect hands a span as `unknown`, as one OTLP scalar: integers that fit as ints, other
-// numbers as doubles, anything else as text.
-const toKeyValue = (key: string, value: unknown): KeyValue | undefined => {
-  switch (typeof value) {
-    case "string":
-      return { key, value: { string: value } }
-    case "boolean":
-      return { key, value: { bool: value } }
-    case "number":
-      return { key, value: Number.isSafeInteger(value) ? { int: value } : { double: value } }
-    case "bigint":
-      return { key, value: Number.isSafeInteger(Number(value)) ? { int: Number(value) } : { string: String(value) } }
-    case "undefined":
-      return undefined
-    default:
-      return { key, value: { string: stringify(value) } }
-  }
-}
-
 const stringify = (value: unknown): string => {
   try {
     return typeof value === "object" && value !== null ? (JSON.stringify(value) ?? String(value)) : String(value)
@@ -65,37 +49,69 @@ const stringify = (value: unknown): string => {
   }
 }
 
+// What Effect hands a span as `unknown`, written as one OTLP scalar: integers that fit as ints,
+// other numbers as doubles, anything else as text; `undefined` not at all.
+const writeUnknown = (write: AttributeWriter, key: string, value: unknown): void => {
+  switch (typeof value) {
+    case "string":
+      return write(key, "string", value)
+    case "boolean":
+      return write(key, "boolean", value)
+    case "number":
+      return write(key, Number.isSafeInteger(value) ? "int" : "double", value)
+    case "bigint":
+      return Number.isSafeInteger(Number(value))
+        ? write(key, "int", Number(value))
+        : write(key, "string", String(value))
+    case "undefined":
+      return
+    default:
+      return write(key, "string", stringify(value))
+  }
+}
+
 const keyValues = (entries: Iterable<readonly [string, unknown]>): Array<KeyValue> => {
   const out: Array<KeyValue> = []
-  for (const [key, value] of entries) {
-    const kv = toKeyValue(key, value)
-    if (kv !== undefined) out.push(kv)
+  const push: AttributeWriter = (key, type, value) => {
+    out.push({
+      key,
+      value:
+        type === "string"
+          ? { string: value as string }
+          : type === "boolean"
+            ? { bool: value as boolean }
+            : type === "int"
+              ? { int: value as number }
+              : { double: value as number }
+    })
   }
+  for (const [key, value] of entries) writeUnknown(push, key, value)
   return out
 }
 
 const stringKeyValue = (key: string, value: string): KeyValue => ({ key, value: { string: value } })
 
+interface Outcome {
+  readonly status: SpanStatus
+  /** Attributes after the span's own: one array for every span of the same outcome. */
+  readonly attributes: ReadonlyArray<KeyValue>
+  readonly events: ReadonlyArray<SpanEventData>
+}
+
+const succeeded: Outcome = { status: { code: "ok" }, attributes: [], events: [] }
+const interrupted: Outcome = {
+  status: { code: "unset" },
+  attributes: [{ key: Resource.spanKeys.interrupted, value: { bool: true } }],
+  events: []
+}
+
 // Status and exception events as OpenTelemetry reads them: a success is OK, an interruption
 // leaves the status unset (and says so), a failure is an ERROR with an exception event per error.
-const outcome = (
-  exit: Exit.Exit<unknown, unknown>,
-  endTime: bigint
-): {
-  readonly status: SpanStatus
-  readonly attributes: ReadonlyArray<KeyValue>
-  readonly events: Array<SpanEventData>
-} => {
-  if (exit._tag === "Success") return { status: { code: "ok" }, attributes: [], events: [] }
-  if (Cause.hasInterruptsOnly(exit.cause)) {
-    return {
-      status: { code: "unset" },
-      attributes: [{ key: Resource.spanKeys.interrupted, value: { bool: true } }],
-      events: []
-    }
-  }
+const outcome = (exit: Exit.Exit<unknown, unknown>, endTime: bigint): Outcome => {
+  if (exit._tag === "Success") return succeeded
+  if (Cause.hasInterruptsOnly(exit.cause)) return interrupted
   const errors = Cause.prettyErrors(exit.cause, { includeCauseInStack: true })
-  if (errors.length === 0) return { status: { code: "ok" }, attributes: [], events: [] }
+  if (errors.length === 0) return succeeded
   return {
     status: { code: "error", message: text(errors[0]!.message, maxMessageBytes) },
     attributes: [],
@@ -117,6 +133,57 @@ const link = (l: Tracer.SpanLink): SpanLinkData => ({
   attributes: keyValues(Object.entries(l.attributes))
 })
 
+const noAttributes: ReadonlyMap<string, unknown> = new Map()
+const noEvents: ReadonlyArray<SpanEventData> = []
+
+// An ended span as the exporter takes it. A class, so that its methods live once on the prototype.
+class Ended implements SpanData, AttributeSource {
+  readonly traceId: string
+  readonly spanId: string
+  readonly parentSpanId: string | undefined
+  readonly name: string
+  readonly kind: SpanKind
+  readonly startTimeUnixNano: bigint
+  readonly endTimeUnixNano: bigint
+  readonly droppedAttributesCount: number
+  readonly events: ReadonlyArray<SpanEventData>
+  readonly droppedEventsCount: number
+  readonly links: ReadonlyArray<SpanLinkData>
+  readonly droppedLinksCount: number
+  readonly status: SpanStatus
+  // The span's own attributes, and the outcome's after them.
+  readonly own: ReadonlyMap<string, unknown>
+  readonly sharedAttributes: ReadonlyArray<KeyValue>
+
+  constructor(span: LiveSpan, startTime: bigint, endTime: bigint, done: Outcome) {
+    const { maxLinksPerSpan } = span.limits
+    this.traceId = span.traceId.padStart(32, "0")
+    this.spanId = span.spanId
+    this.parentSpanId = Option.getOrUndefined(span.parent)?.spanId
+    this.name = span.name
+    this.kind = span.kind
+    this.startTimeUnixNano = startTime
+    this.endTimeUnixNano = endTime
+    this.own = span.ownAttributes ?? noAttributes
+    this.sharedAttributes = done.attributes
+    this.droppedAttributesCount = span.droppedAttributes
+    const events = span.ownEvents ?? noEvents
+    this.events = done.events.length === 0 ? events : [...events, ...done.events]
+    this.droppedEventsCount = span.droppedEvents
+    this.links = span.links.length === 0 ? [] : span.links.slice(0, maxLinksPerSpan).map(link)
+    this.droppedLinksCount = Math.max(0, span.links.length - maxLinksPerSpan)
+    this.status = done.status
+  }
+
+  eachAttribute(write: AttributeWriter): void {
+    for (const [key, value] of this.own) writeUnknown(write, key, value)
+  }
+
+  get attributes(): ReadonlyArray<KeyValue> {
+    return [...keyValues(this.own), ...this.sharedAttributes]
+  }
+}
+
 type SpanOptions = Parameters<Tracer.Tracer["span"]>[0]
 
 // A span of the live tracer. A class, as Effect's own spans are: one is made per span, and
@@ -130,14 +197,14 @@ class LiveSpan implements Tracer.Span, TakesRecords {
   readonly kind: Tracer.SpanKind
   readonly sampled: boolean
   status: Tracer.SpanStatus
+  readonly limits: Limits
+  ownAttributes: Map<string, unknown> | undefined
+  droppedAttributes = 0
+  ownEvents: Array<SpanEventData> | undefined
+  droppedEvents = 0
   readonly #ended: (span: SpanData) => void
-  readonly #limits: Limits
   #traceId: string | undefined
   #spanId: string | undefined
-  #attributes: Map<string, unknown> | undefined
-  #droppedAttributes = 0
-  #events: Array<SpanEventData> | undefined
-  #droppedEvents = 0
 
   constructor(options: SpanOptions, limits: Limits, ended: (span: SpanData) => void) {
     this.name = options.name
@@ -147,7 +214,7 @@ class LiveSpan implements Tracer.Span, TakesRecords {
     this.kind = options.kind
     this.sampled = options.sampled
     this.status = { _tag: "Started", startTime: options.startTime }
-    this.#limits = limits
+    this.limits = limits
     this.#ended = ended
   }
 
@@ -160,21 +227,21 @@ class LiveSpan implements Tracer.Span, TakesRecords {
   }
 
   get attributes(): ReadonlyMap<string, unknown> {
-    return (this.#attributes ??= new Map())
+    return (this.ownAttributes ??= new Map())
   }
 
   attribute(key: string, value: unknown): void {
     if (this.status._tag === "Ended") return
-    const attributes = (this.#attributes ??= new Map())
-    if (attributes.size >= this.#limits.maxAttributesPerSpan && !attributes.has(key)) this.#droppedAttributes++
+    const attributes = (this.ownAttributes ??= new Map())
+    if (attributes.size >= this.limits.maxAttributesPerSpan && !attributes.has(key)) this.droppedAttributes++
     else attributes.set(key, value)
   }
 
   // The first events are kept: the log records have every event anyway.
   #addEvent(event: SpanEventData): void {
     if (this.status._tag === "Ended") return
-    const events = (this.#events ??= [])
-    if (events.length >= this.#limits.maxEventsPerSpan) this.#droppedEvents++
+    const events = (this.ownEvents ??= [])
+    if (events.length >= this.limits.maxEventsPerSpan) this.droppedEvents++
     else events.push(event)
   }
 
@@ -201,28 +268,10 @@ class LiveSpan implements Tracer.Span, TakesRecords {
     this.status = { _tag: "Ended", startTime, endTime, exit }
     // An unsampled span (its trace's parent said so) is not exported, as with any OTLP tracer.
     if (!this.sampled) return
-    const { status, attributes, events } = outcome(exit, endTime)
-    const own = this.#events ?? []
-    const limits = this.#limits
-    const parent = Option.getOrUndefined(this.parent)
-    this.#ended({
-      traceId: this.traceId.padStart(32, "0"),
-      spanId: this.spanId,
-      parentSpanId: parent?.spanId,
-      name: this.name,
-      kind: this.kind satisfies SpanKind,
-      startTimeUnixNano: startTime,
-      endTimeUnixNano: endTime,
-      attributes: [...keyValues(this.#attributes ?? []), ...attributes],
-      droppedAttributesCount: this.#droppedAttributes,
-      events: events.length === 0 ? own : [...own, ...events],
-      droppedEventsCount: this.#droppedEvents,
-      links: this.links.slice(0, limits.maxLinksPerSpan).map(link),
-      droppedLinksCount: Math.max(0, this.links.length - limits.maxLinksPerSpan),
-      status
-    })
-    // Handed on: not kept twice while something still holds the span.
-    this.#events = undefined
+    // Nothing changes an ended span, so the record shares its attributes and events; the span
+    // lets go of its events, as a fiber may hold it long after.
+    this.#ended(new Ended(this, startTime, endTime, outcome(exit, endTime)))
+    this.ownEvents = undefined
   }
 }
 

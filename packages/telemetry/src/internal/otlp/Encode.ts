@@ -292,8 +292,9 @@ export const metricsRequest = (batches: ReadonlyArray<ResourceMetrics>): Uint8Ar
 export type AttributeWriter = (key: string, type: AttributeType, value: string | number | boolean) => void
 
 /**
- * A log record that can list its attributes without building `KeyValue` objects (the
- * recorder's buffered records): the encoder writes them as they come.
+ * A log record, span event or span that can list its attributes without building `KeyValue`
+ * objects (the recorder's buffered records, the tracer's ended spans): the encoder writes them
+ * as they come.
  */
 export interface AttributeSource {
   /** Lists the record's own attributes, before the shared ones. */

@@ -74,6 +74,8 @@ const count = (fieldTag: number, n: number): void => {
 
 const sharedEventBytes: SharedBytes = new WeakMap()
 const eventAttribute: AttributeWriter = (key, type, value) => keyValue(EventTag.attributes, key, type, value)
+const sharedSpanBytes: SharedBytes = new WeakMap()
+const spanAttribute: AttributeWriter = (key, type, value) => keyValue(SpanTag.attributes, key, type, value)
 
 // A span event made from a log record (the recorder's) writes the record's typed attributes as the log record
 // does; any other carries plain attributes.
@@ -99,7 +101,11 @@ const span = (s: SpanData): void => {
   P.uint32(w, kindValue[s.kind])
   timestamp(SpanTag.startTime, s.startTimeUnixNano)
   timestamp(SpanTag.endTime, s.endTimeUnixNano)
-  attributes(SpanTag.attributes, s.attributes)
+  // The tracer's spans write theirs from the span's own map.
+  if (isAttributeSource(s)) {
+    s.eachAttribute(spanAttribute)
+    sharedAttributes(SpanTag.attributes, sharedSpanBytes, s.sharedAttributes)
+  } else attributes(SpanTag.attributes, s.attributes)
   count(SpanTag.droppedAttributesCount, s.droppedAttributesCount)
   for (let i = 0; i < s.events.length; i++) event(s.events[i]!)
   count(SpanTag.droppedEventsCount, s.droppedEventsCount)
