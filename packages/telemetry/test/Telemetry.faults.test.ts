@@ -3,11 +3,13 @@
 // could not be sent is spooled and sent once by a later process: log records and spans alike.
 import { CaptureServer, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
-import { TelemetryConfig } from "@gastown-otel/telemetry"
+import { Labels, Telemetry, TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
 import { attributesOf, decodeLogs } from "@gastown-otel/testkit/OtlpDecode"
 import * as Spool from "../src/internal/Spool.ts"
-import { logsPath, patient, run, spanRuns, tracesPath, withTraces } from "./support/Processes.ts"
+import * as Traces from "../src/internal/Traces.ts"
+import * as Load from "./support/Load.ts"
+import { logsPath, metricsPath, patient, run, spanRuns, tracesPath, withTraces } from "./support/Processes.ts"
 
 // Sending at exit may add TelemetryConfig.defaultFlushTimeoutMs; the rest is slack for a
 // loaded CI machine. The Go CLI waits up to 2 s.
@@ -134,6 +136,37 @@ describe("a backend at fault", () => {
         assert.isAtLeast(retry!.at - first!.at, 100 - 2, "not before Retry-After")
         assert.strictEqual(retry!.headers[Spool.batchHeader], first!.headers[Spool.batchHeader], "the same batch")
       }
+    })
+  )
+
+  it.live("a slow backend: the buffers still drain into the spool under pressure, nothing dropped", () =>
+    Effect.gen(function* () {
+      const server = yield* CaptureServer.start()
+      server.setReply(() => ({ status: 200, delayMs: 300 }))
+      // Three times what the span buffer holds, in steps of a quarter of it: each step puts
+      // it under pressure while the sends of the step before still wait for their answer.
+      const { maxSpans } = Traces.defaultLimits
+      const spans = 3 * maxSpans
+      const step = maxSpans / 4
+      yield* Effect.gen(function* () {
+        for (let i = 0; i < spans; i++) {
+          yield* Effect.void.pipe(Labels.withSpan(`s${i}`))
+          if (i % step === step - 1) yield* Effect.sleep(0)
+        }
+      }).pipe(
+        Effect.provide(
+          Telemetry.layer({
+            metricsUrl: server.url + metricsPath,
+            logsUrl: server.url + logsPath,
+            tracesUrl: server.url + tracesPath,
+            resource: { "service.name": "gastown" },
+            stateDir: yield* TempDir.make(),
+            shutdownTimeout: "30 seconds"
+          })
+        )
+      )
+      assert.deepStrictEqual([...Load.droppedCounted(server)], [], "nothing dropped")
+      assert.strictEqual(Load.acceptedSpans(server).length, spans, "every span arrived, once")
     })
   )
 

@@ -440,11 +440,27 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   // A CLI (no interval) exports at exit, or earlier under pressure; no timer keeps it alive.
   const wait =
     exportIntervalMs === undefined ? pressure.await : Effect.raceFirst(Effect.sleep(exportIntervalMs), pressure.await)
-  // Forked before the final flush is registered, so it is stopped after that flush ran:
+  // Draining into the spool never waits for a send in progress: under pressure the buffers
+  // are emptied to disk at once, and the sender takes the files when it is free.
+  const sending = Latch.makeUnsafe(false)
+  const persistRound = Effect.suspend(() =>
+    spool === undefined
+      ? flush
+      : safely(persist(newRound())).pipe(Effect.andThen(Effect.sync(() => sending.openUnsafe())))
+  )
+  const sendRound = Effect.suspend(() => safely(oneAtATime.withPermits(1)(sendPending(newRound(), false))))
+  // Forked before the final flush is registered, so they are stopped after that flush ran:
   // finalizers run in reverse order.
   yield* Effect.forkScoped(
-    Effect.forever(wait.pipe(Effect.andThen(Effect.sync(() => pressure.closeUnsafe())), Effect.andThen(flush)))
+    Effect.forever(wait.pipe(Effect.andThen(Effect.sync(() => pressure.closeUnsafe())), Effect.andThen(persistRound)))
   )
+  if (spool !== undefined) {
+    yield* Effect.forkScoped(
+      Effect.forever(
+        sending.await.pipe(Effect.andThen(Effect.sync(() => sending.closeUnsafe())), Effect.andThen(sendRound))
+      )
+    )
+  }
   // At exit, what was recorded reaches the spool first, whatever the budget: only the
   // sending is bounded by it (a budget of 0 sends nothing: `gt flush` will). Without a
   // spool, everything is.
