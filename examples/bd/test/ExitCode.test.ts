@@ -1,26 +1,11 @@
 // Telemetry never changes what bd does: the same exit codes with telemetry off, on, and
 // with the backend down, and no wait at exit for a backend that is not there.
-import { CaptureServer, Received, TempDir } from "@gastown-otel/testkit"
+import { CaptureServer, Cli, Ports, Received, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { createServer } from "node:net"
 import { join } from "node:path"
-import * as lockfile from "proper-lockfile"
 import { attributesOf } from "@gastown-otel/testkit/OtlpDecode"
-import * as FileLock from "../src/FileLock.ts"
 import * as Bd from "./support/Bd.ts"
-
-// A URL on 127.0.0.1 where nothing listens: a port that was just free.
-const closedPort = Effect.promise(
-  () =>
-    new Promise<string>((resolve) => {
-      const server = createServer().listen(0, "127.0.0.1", () => {
-        const address = server.address()
-        const port = typeof address === "object" && address !== null ? address.port : 0
-        server.close(() => resolve(`http://127.0.0.1:${port}`))
-      })
-    })
-)
 
 const commands = [
   { args: ["create", "Fix the login bug"], code: 0 },
@@ -37,7 +22,7 @@ describe("exit codes", () => {
         const modes = {
           off: {},
           on: Bd.telemetryTo(up.url),
-          down: Bd.telemetryTo(yield* closedPort)
+          down: Bd.telemetryTo(yield* Ports.closedUrl)
         }
         const results = yield* Effect.forEach(
           Object.entries(modes),
@@ -83,10 +68,7 @@ describe("exit codes", () => {
       Effect.gen(function* () {
         const server = yield* CaptureServer.start()
         const dir = yield* TempDir.make("bd-test-")
-        yield* Effect.acquireRelease(
-          Effect.promise(() => lockfile.lock(join(dir, "beads.json"), FileLock.settings)),
-          (release) => Effect.promise(() => release())
-        )
+        yield* Cli.holdLock(join(dir, "beads.json"))
         const result = yield* Bd.run(
           dir,
           ["create", "Never written"],

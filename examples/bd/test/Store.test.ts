@@ -1,14 +1,12 @@
 // The store under contention and damage, through the real bd: the lock serializes
 // writers across processes, a dead holder's lock is broken, a held one is retried and
 // then reported, and a damaged file is reported and left alone.
-import { CaptureServer, Received, TempDir } from "@gastown-otel/testkit"
+import { CaptureServer, Cli, Received, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import * as lockfile from "proper-lockfile"
 import { attributesOf } from "@gastown-otel/testkit/OtlpDecode"
-import * as FileLock from "../src/FileLock.ts"
 import * as Bd from "./support/Bd.ts"
 
 const lockOf = (dir: string) => join(dir, "beads.json.lock")
@@ -45,10 +43,7 @@ describe("the store", () => {
         const server = yield* CaptureServer.start()
         const dir = yield* TempDir.make("bd-test-")
         // A live holder: this process, keeping its lock fresh.
-        yield* Effect.acquireRelease(
-          Effect.promise(() => lockfile.lock(join(dir, "beads.json"), FileLock.settings)),
-          (release) => Effect.promise(() => release())
-        )
+        yield* Cli.holdLock(join(dir, "beads.json"))
         const result = yield* Bd.run(dir, ["create", "Blocked"], {
           ...Bd.telemetryTo(server.url),
           BD_LOCK_TIMEOUT: "50 millis"

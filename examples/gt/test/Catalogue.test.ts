@@ -4,8 +4,6 @@ import { CaptureServer, Cli, Received } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue, Resource } from "@gastown-otel/schema"
 import { Effect } from "effect"
-import * as fs from "node:fs"
-import * as path from "node:path"
 
 describe("the catalogue", () => {
   it.live(
@@ -23,44 +21,9 @@ describe("the catalogue", () => {
           GT_ROLE: "mol/witness",
           BD_ACTOR: "mol/witness"
         }
-        const gt = (...args: Array<string>) => Cli.run("gt", args, env)
-        const bd = (...args: Array<string>) => Cli.run("bd", args, env)
-
-        // Work on one store, in order: each step needs the one before.
-        const story = [
-          gt("formula", "run", "review"),
-          gt("sling", "bd-2", "mol/polecats/jana"),
-          gt("convoy", "create", "bd-2"),
-          gt("mail", "send", "mol/polecats/jana", "--subject", "review bd-2"),
-          gt("mail", "read", "msg-1"),
-          gt("done", "--exit", "COMPLETED", "--bead", "bd-2"),
-          bd("compact", "--ai"),
-          bd("stats")
-        ]
-        // Commands that leave the store alone.
-        const standalone = [
-          gt("nudge", "mol/polecats/jana"),
-          gt("prime", "--hook"),
-          gt("polecat", "spawn", "jana"),
-          gt("polecat", "remove", "jana"),
-          gt("session", "start"),
-          gt("session", "stop", "mol-witness-1"),
-          gt("agent", "state", "mol/polecats/jana", "working"),
-          gt("prompt", "mol-witness-1", "review bd-2"),
-          gt("pane", "read", "mol-witness-1", "--lines", "5"),
-          gt("daemon", "restart", "witness")
-        ]
-        // A store another process holds: bd retries, then gives up with a storage error.
-        const lockedDb = path.join(sandbox.dir, "locked.json")
-        fs.writeFileSync(`${lockedDb}.lock`, String(process.pid))
-        const locked = Cli.run("bd", ["list"], { ...env, BD_DB: lockedDb, BD_LOCK_TIMEOUT: "20 millis" })
-
-        const [storyRuns, otherRuns] = yield* Effect.all(
-          [Effect.all(story), Effect.all([...standalone, locked], { concurrency: 3 })],
-          { concurrency: 2 }
-        )
-        for (const ran of [...storyRuns, ...otherRuns.slice(0, -1)]) assert.strictEqual(ran.code, 0, ran.stderr)
-        assert.strictEqual(otherRuns.at(-1)?.code, 1, "the locked store")
+        const day = yield* Cli.day(env, sandbox.dir)
+        for (const ran of [...day.story, ...day.standalone]) assert.strictEqual(ran.code, 0, ran.stderr)
+        assert.strictEqual(day.locked.code, 1, "the locked store")
 
         const emitted = new Map<string, Set<unknown>>()
         for (const log of Received.logs(server)) {

@@ -1,20 +1,8 @@
 // Telemetry never changes gt's exit code, and a dead or hanging backend costs at most the
 // flush budget at exit.
-import { CaptureServer, Cli } from "@gastown-otel/testkit"
+import { CaptureServer, Cli, Ports } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as net from "node:net"
-
-// A port nothing listens on: bound, then released.
-const closedPortUrl = Effect.promise(
-  () =>
-    new Promise<string>((resolve) => {
-      const server = net.createServer().listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as net.AddressInfo
-        server.close(() => resolve(`http://127.0.0.1:${port}`))
-      })
-    })
-)
 
 // A success, a usage error and a failed bd call (whose bd reports to the same backend).
 const commands = [
@@ -33,7 +21,7 @@ describe("gt exit codes", () => {
         const configs = {
           off: {},
           on: Cli.telemetryAt("gt", server.url),
-          down: Cli.telemetryAt("gt", yield* closedPortUrl)
+          down: Cli.telemetryAt("gt", yield* Ports.closedUrl)
         }
         const runs = Object.entries(configs).flatMap(([config, telemetry]) =>
           commands.map(({ args }) =>
@@ -63,7 +51,7 @@ describe("gt exit codes", () => {
         const nudge = (telemetry: Record<string, string>) =>
           Cli.run("gt", ["nudge", "mol/witness"], { ...sandbox.env, ...telemetry })
         const off = yield* nudge({})
-        const down = yield* nudge(Cli.telemetryAt("gt", yield* closedPortUrl))
+        const down = yield* nudge(Cli.telemetryAt("gt", yield* Ports.closedUrl))
         const hang = yield* nudge(Cli.telemetryAt("gt", hanging.url))
         for (const ran of [off, down, hang]) assert.strictEqual(ran.code, 0, ran.stderr)
         const timings = `off ${off.ms} ms, down ${down.ms} ms, hang ${hang.ms} ms`

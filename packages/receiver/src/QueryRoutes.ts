@@ -7,6 +7,8 @@
  */
 import { Effect, Schedule, Stream } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import * as CheckRoute from "./check/Route.ts"
+import * as VmExport from "./export/VmExport.ts"
 import * as LogsQLApi from "./logsql/Api.ts"
 import * as PromqlApi from "./promql/HttpApi.ts"
 import type * as Server from "./Server.ts"
@@ -25,6 +27,12 @@ const params = Effect.gen(function* () {
 const respond = (response: { readonly status: number; readonly body: string }, contentType: string) =>
   HttpServerResponse.text(response.body, { status: response.status, contentType })
 
+// Both methods, as VictoriaMetrics and VictoriaLogs take queries as GET parameters or a POST form.
+const getAndPost = <E, R>(
+  path: HttpRouter.PathInput,
+  handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+) => (["GET", "POST"] as const).map((method) => HttpRouter.route(method, path, handler))
+
 const promql = (
   path: HttpRouter.PathInput,
   handle: (
@@ -33,41 +41,35 @@ const promql = (
     route: Record<string, string | undefined>
   ) => PromqlApi.Response
 ) =>
-  (["GET", "POST"] as const).map((method) =>
-    HttpRouter.route(
-      method,
-      path,
-      Effect.gen(function* () {
-        const store = yield* Store
-        const route = yield* HttpRouter.params
-        const response = handle(store, yield* params, route)
-        return respond(response, response.contentType)
-      })
-    )
+  getAndPost(
+    path,
+    Effect.gen(function* () {
+      const store = yield* Store
+      const route = yield* HttpRouter.params
+      const response = handle(store, yield* params, route)
+      return respond(response, response.contentType)
+    })
   )
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n
 
 const logsql = (path: HttpRouter.PathInput, handle: (typeof LogsQLApi.handlers)[string]) =>
-  (["GET", "POST"] as const).map((method) =>
-    HttpRouter.route(
-      method,
-      path,
-      Effect.gen(function* () {
-        const store = yield* Store
-        const answer = handle(yield* params, store.logs, nowNs())
-        if (answer._tag === "Response") {
-          return HttpServerResponse.text(answer.body, { status: answer.status, headers: answer.headers })
-        }
-        // A live tail: what arrived since the last poll, every `refreshMs`, until the client leaves.
-        const encoder = new TextEncoder()
-        const polls = Stream.fromEffectSchedule(
-          Effect.sync(() => encoder.encode(answer.poll(nowNs()))),
-          Schedule.spaced(answer.refreshMs)
-        ).pipe(Stream.filter((chunk) => chunk.byteLength > 0))
-        return HttpServerResponse.stream(polls, { status: answer.status, headers: answer.headers })
-      })
-    )
+  getAndPost(
+    path,
+    Effect.gen(function* () {
+      const store = yield* Store
+      const answer = handle(yield* params, store.logs, nowNs())
+      if (answer._tag === "Response") {
+        return HttpServerResponse.text(answer.body, { status: answer.status, headers: answer.headers })
+      }
+      // A live tail: what arrived since the last poll, every `refreshMs`, until the client leaves.
+      const encoder = new TextEncoder()
+      const polls = Stream.fromEffectSchedule(
+        Effect.sync(() => encoder.encode(answer.poll(nowNs()))),
+        Schedule.spaced(answer.refreshMs)
+      ).pipe(Stream.filter((chunk) => chunk.byteLength > 0))
+      return HttpServerResponse.stream(polls, { status: answer.status, headers: answer.headers })
+    })
   )
 
 /**
@@ -97,7 +99,9 @@ export const routes: Server.Routes = {
       "GET",
       "/api/v1/status/buildinfo",
       HttpServerResponse.json({ status: "success", data: buildInfo }).pipe(Effect.orDie)
-    )
+    ),
+    ...VmExport.routes,
+    CheckRoute.route
   ],
   // Every LogsQL path starts with "/select/logsql/".
   logs: Object.entries(LogsQLApi.handlers).flatMap(([path, handle]) => logsql(path as `/${string}`, handle))

@@ -13,6 +13,9 @@ import { Config, Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as os from "node:os"
 import * as path from "node:path"
+import { fail } from "./cli/internal/Failure.ts"
+import * as GastownRoutes from "./GastownRoutes.ts"
+import * as PageRoutes from "./PageRoutes.ts"
 import * as QueryRoutes from "./QueryRoutes.ts"
 import * as Server from "./Server.ts"
 import * as Store from "./Store.ts"
@@ -53,17 +56,35 @@ export const readyLine = (receiver: Server.Receiver["Service"], dataDir: string)
   `gastown-otel receiver: metrics ${receiver.metricsUrl}, logs ${receiver.logsUrl}, data ${dataDir}`
 
 /**
+ * What `serve` mounts beside the ingest routes: the query APIs, and the page with its JSON
+ * routes on the metrics port, where the LogsQL API is answered too so the page reads it from
+ * its own origin.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const routes: Server.Routes = {
+  metrics: [
+    ...(QueryRoutes.routes.metrics ?? []),
+    ...(QueryRoutes.routes.logs ?? []),
+    ...(PageRoutes.routes.metrics ?? []),
+    ...(GastownRoutes.routes.metrics ?? [])
+  ],
+  logs: QueryRoutes.routes.logs
+}
+
+/**
  * Runs the receiver until interrupted; `routes` are mounted beside the ingest routes.
  *
  * @since 0.1.0
  * @category running
  */
-export const run = (options: Server.Options & Store.Options, routes: Server.Routes = QueryRoutes.routes) =>
+export const run = (options: Server.Options & Store.Options, mounted: Server.Routes = routes) =>
   Effect.gen(function* () {
     const receiver = yield* Server.Receiver
     yield* Console.log(readyLine(receiver, options.dataDir))
     return yield* Effect.never
-  }).pipe(Effect.provide(Server.layer(options, routes).pipe(Layer.provide(Store.layer(options)))))
+  }).pipe(Effect.provide(Server.layer(options, mounted).pipe(Layer.provide(Store.layer(options)))))
 
 const port = (name: string, fallback: number, what: string) =>
   Flag.Int(name).pipe(Flag.withDescription(`${what} port (0: any free port)`), Flag.withDefault(fallback))
@@ -97,17 +118,42 @@ export const serve = Command.make(
       metricsPort: input.metricsPort,
       logsPort: input.logsPort,
       retention: `${input.retentionDays} days`
-    })
+    }).pipe(
+      Effect.catchTags({
+        ServeError: (error) => Effect.fail(fail(listenFailure(error.cause))),
+        OpenError: (error) => Effect.fail(fail(error.message))
+      })
+    )
   })
-).pipe(Command.withDescription("Receive, store and serve gt/bd telemetry: a local VictoriaMetrics and VictoriaLogs"))
+).pipe(
+  Command.withDescription("Receive, store and serve gt/bd telemetry: a local VictoriaMetrics and VictoriaLogs"),
+  Command.withShortDescription(
+    "Receive and store telemetry, answer PromQL and LogsQL (a local VictoriaMetrics/VictoriaLogs)"
+  )
+)
+
+const reasons: Record<string, string> = {
+  EADDRINUSE: "address already in use",
+  EACCES: "permission denied",
+  EADDRNOTAVAIL: "address not available"
+}
 
 /**
- * The root command, `gastown-otel`.
+ * Why a port could not be bound, in one line: `cannot listen on 127.0.0.1:9428: address
+ * already in use`.
  *
  * @since 0.1.0
- * @category commands
+ * @category formatting
  */
-export const root = Command.make("gastown-otel").pipe(
-  Command.withDescription("gastown-otel: telemetry for Gas Town"),
-  Command.withSubcommands([serve])
-)
+export const listenFailure = (cause: unknown): string => {
+  const { address, code, message, port } = (cause ?? {}) as {
+    readonly address?: unknown
+    readonly code?: unknown
+    readonly message?: unknown
+    readonly port?: unknown
+  }
+  const where = typeof address === "string" ? `${address}${port === undefined ? "" : `:${String(port)}`}` : "the port"
+  const why =
+    (typeof code === "string" ? reasons[code] : undefined) ?? (typeof message === "string" ? message : String(cause))
+  return `cannot listen on ${where}: ${why}`
+}

@@ -189,7 +189,10 @@ export const make = Effect.fnUntraced(function* (options: Options = {}, routes: 
   const metricsRoutes = [...ingestRoutes("metrics", maxBytes), ...(routes.metrics ?? [])]
   const logsRoutes = [...ingestRoutes("logs", maxBytes), ...(routes.logs ?? [])]
   if (metricsPort === logsPort && metricsPort !== 0) {
-    const url = urlOf(yield* listen(host, metricsPort, [...common, ...metricsRoutes, ...logsRoutes]))
+    // A route both sets carry (the LogsQL API, which the page reads on the metrics port) once.
+    const all = [...common, ...metricsRoutes, ...logsRoutes]
+    const unique = all.filter((r, i) => all.findIndex((o) => o.method === r.method && o.path === r.path) === i)
+    const url = urlOf(yield* listen(host, metricsPort, unique))
     return Receiver.of({ metricsUrl: url, logsUrl: url })
   }
   const metrics = yield* listen(host, metricsPort, [...common, ...metricsRoutes])

@@ -1,17 +1,20 @@
 /**
  * The receiver's storage: one SQLite database under the data directory holding metrics,
  * logs and spans, and the ids of the batches already stored. A request is decoded whole
- * first (malformed protobuf stores nothing), then written in one transaction that is
- * committed (and synced) before `ingest` succeeds: what was acknowledged survives a
- * restart. A request carrying a batch id (the `x-gastown-otel-batch` header the exporter
- * repeats on every attempt of a spooled request) that was stored before is acknowledged
- * and not stored again.
+ * first (malformed protobuf stores nothing), then written in one transaction, committed,
+ * and `ingest` succeeds once a sync of the write-ahead log that started after that commit
+ * has finished: what was acknowledged survives a killed process and a power loss.
+ * Concurrent requests share those syncs (group commit), which run off the event loop.
+ * A request carrying a batch id (the `x-gastown-otel-batch` header the exporter repeats on
+ * every attempt of a spooled request) that was stored before is acknowledged, once that
+ * earlier attempt is durable too, and not stored again.
  *
  * @since 0.1.0
  */
 import { Context, Duration, Effect, Layer, Schedule, Schema } from "effect"
 import * as path from "node:path"
 import * as Db from "./internal/Db.ts"
+import * as GroupSync from "./internal/GroupSync.ts"
 import { WireError } from "./internal/Protobuf.ts"
 import * as LogStore from "./logs/LogStore.ts"
 import * as MetricStore from "./metrics/MetricStore.ts"
@@ -136,13 +139,30 @@ const defaultRetention = Duration.days(30)
  */
 export const make = Effect.fnUntraced(function* (options: Options) {
   const retentionMs = Duration.toMillis(options.retention ?? defaultRetention)
-  const db = yield* Effect.acquireRelease(
+  const { db, group } = yield* Effect.acquireRelease(
     Effect.try({
-      try: () => Db.open(options.dataDir),
+      try: () => {
+        const db = Db.open(options.dataDir)
+        try {
+          const wal = Db.walSync(options.dataDir)
+          return { db, wal, group: GroupSync.make(wal.sync) }
+        } catch (error) {
+          db.close()
+          throw error
+        }
+      },
       catch: (cause) =>
         new OpenError({ dataDir: options.dataDir, detail: cause instanceof Error ? cause.message : String(cause) })
     }),
-    (db) => Effect.sync(() => Db.close(db))
+    ({ db, group, wal }) =>
+      Effect.promise(() => group.idle()).pipe(
+        Effect.andThen(
+          Effect.sync(() => {
+            wal.close()
+            Db.close(db)
+          })
+        )
+      )
   )
   const metrics = MetricStore.make(db)
   const logs = LogStore.make(db)
@@ -182,9 +202,9 @@ export const make = Effect.fnUntraced(function* (options: Options) {
         const decoded = logs.batch()
         OtlpLogs.decode(
           body,
-          (resource, record, ms, nsInMs) => {
+          (resource, size, ms, nsInMs, buf, start, end) => {
             if (!inWindow(ms)) return void decoded.dropped++
-            logs.add(decoded, resource, record, ms, nsInMs)
+            logs.add(decoded, resource, size, ms, nsInMs, buf, start, end)
           },
           () => now
         )
@@ -195,7 +215,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
         })
         if (!fresh) return { stored: 0, dropped: 0, duplicate: true }
         logs.apply(decoded)
-        return { stored: decoded.rows.length, dropped: decoded.dropped, duplicate: false }
+        return { stored: decoded.stored, dropped: decoded.dropped, duplicate: false }
       }
       case "traces": {
         const spans = OtlpTraces.decode(body)
@@ -209,17 +229,21 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     }
   }
 
-  const ingest = (signal: Signal, body: Uint8Array, batch?: string | undefined) =>
-    Effect.try({
-      try: () => store(signal, body, batch),
-      catch: (cause) =>
-        new IngestError({
-          reason: cause instanceof WireError || cause instanceof RangeError ? "Malformed" : "Storage",
-          signal,
-          bytes: body.byteLength,
-          detail: cause instanceof Error ? cause.message : String(cause)
-        })
-    })
+  const ingest = (signal: Signal, body: Uint8Array, batch?: string | undefined) => {
+    const failed = (cause: unknown) =>
+      new IngestError({
+        reason: cause instanceof WireError || cause instanceof RangeError ? "Malformed" : "Storage",
+        signal,
+        bytes: body.byteLength,
+        detail: cause instanceof Error ? cause.message : String(cause)
+      })
+    // A duplicate waits too: the attempt that stored it may still be waiting for its sync.
+    return Effect.try({ try: () => store(signal, body, batch), catch: failed }).pipe(
+      Effect.flatMap((ingested) =>
+        Effect.as(Effect.tryPromise({ try: () => group.durable(), catch: failed }), ingested)
+      )
+    )
+  }
 
   const enforceRetention = Effect.sync(() => {
     const cutoff = Date.now() - retentionMs

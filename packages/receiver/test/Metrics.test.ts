@@ -6,7 +6,7 @@ import { Catalogue, ClaudeCode, Correlation, Naming, Resource } from "@gastown-o
 import { Effect } from "effect"
 import * as Server from "../src/Server.ts"
 import type { Labels } from "../src/metrics/Series.ts"
-import { attributes, encodeMetrics, nanos } from "./support/Official.ts"
+import { attributes, encodeMetrics, encodeMetricsMessage, nanos } from "./support/Official.ts"
 import * as Receiver from "./support/Receiver.ts"
 
 const DELTA = 1
@@ -320,6 +320,73 @@ describe("metrics as VictoriaMetrics stores them", () => {
           array: '[1,"a",1e+21]',
           kv_inner: "x"
         })
+      })
+    )
+
+    it.effect("a point's labels do not depend on where its attribute fields lie, but on its resource", () =>
+      Effect.gen(function* () {
+        const a = attributes({ [rig!]: "mol" })
+        const b = attributes({ [role!]: "mol/polecats/jana" })
+        // Protobuf merges a message sent in parts: these two parts make one point whose two
+        // attributes are split by its timestamp (the official encoder writes them together).
+        const split = (value: number, ms: number) =>
+          Buffer.concat([
+            encodeMetricsMessage("NumberDataPoint", { attributes: a, timeUnixNano: nanos(ms) }),
+            encodeMetricsMessage("NumberDataPoint", { attributes: b, asInt: String(value) })
+          ])
+        // The layers around a raw point, each an official encoding with one field appended.
+        const field = (n: number, payload: Uint8Array) => {
+          const length: Array<number> = []
+          for (let v = payload.length; ; v >>>= 7) {
+            length.push(v < 0x80 ? v : (v & 0x7f) | 0x80)
+            if (v < 0x80) break
+          }
+          return Buffer.concat([Uint8Array.of((n << 3) | 2), Uint8Array.from(length), payload])
+        }
+        const requestWith = (host: string, point: Uint8Array) => {
+          const sum = Buffer.concat([
+            encodeMetricsMessage("Sum", { aggregationTemporality: CUMULATIVE, isMonotonic: true }),
+            field(1, point)
+          ])
+          const metric = Buffer.concat([encodeMetricsMessage("Metric", { name: counter.name }), field(7, sum)])
+          const scopeMetrics = field(
+            2,
+            Buffer.concat([encodeMetricsMessage("ScopeMetrics", { scope }), field(2, metric)])
+          )
+          const resourceMetrics = Buffer.concat([
+            encodeMetricsMessage("ResourceMetrics", {
+              resource: { attributes: attributes({ ...resource, [Resource.keys.hostName]: host }) }
+            }),
+            scopeMetrics
+          ])
+          return field(1, resourceMetrics)
+        }
+        const contiguous = (value: number, ms: number) =>
+          encodeMetricsMessage("NumberDataPoint", {
+            attributes: [...a, ...b],
+            timeUnixNano: nanos(ms),
+            asInt: String(value)
+          })
+        yield* push(requestWith("split", split(1, t0 + 100)))
+        yield* push(requestWith("split", contiguous(2, t0 + 200)))
+        // The same point bytes again, under another resource, then split again.
+        yield* push(requestWith("other", contiguous(3, t0 + 300)))
+        yield* push(requestWith("split", split(4, t0 + 400)))
+        const series = (yield* selectByName(Naming.promCompatible(counter.name))).filter((s) =>
+          ["split", "other"].includes(s.labels[Naming.promCompatibleLabel(Resource.keys.hostName)]!)
+        )
+        const expected = (host: string) => ({
+          ...resourceLabels,
+          ...scopeLabels,
+          __name__: Naming.promCompatible(counter.name),
+          [Naming.promCompatibleLabel(Resource.keys.hostName)]: host,
+          [Naming.promCompatibleLabel(rig!)]: "mol",
+          [Naming.promCompatibleLabel(role!)]: "mol/polecats/jana"
+        })
+        assert.sameDeepMembers(series, [
+          { labels: expected("split"), timestamps: [t0 + 100, t0 + 200, t0 + 400], values: [1, 2, 4] },
+          { labels: expected("other"), timestamps: [t0 + 300], values: [3] }
+        ])
       })
     )
 

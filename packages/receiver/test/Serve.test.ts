@@ -2,7 +2,7 @@
 // (metrics, logs, one trace across both) and Claude Code (delta counters, log events).
 // The receiver is stopped (SIGKILL right after the clients were answered, or SIGTERM) and
 // its data directory reopened here: nothing acknowledged is missing.
-import { Cli } from "@gastown-otel/testkit"
+import { Cli, Ports } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue, ClaudeCode, Correlation, Naming, Resource } from "@gastown-otel/schema"
 import { TelemetryConfig } from "@gastown-otel/telemetry"
@@ -13,6 +13,7 @@ import * as path from "node:path"
 import type { LogRow } from "../src/logs/LogRow.ts"
 import * as Server from "../src/Server.ts"
 import * as Store from "../src/Store.ts"
+import { attributes, encodeLogs, encodeMetrics, nanos } from "./support/Official.ts"
 import * as Receiver from "./support/Receiver.ts"
 import * as Serve from "./support/Serve.ts"
 
@@ -116,6 +117,95 @@ describe("gastown-otel serve with real clients", () => {
     60_000
   )
 
+  it.live(
+    "group commit: 48 requests in flight at once, every acknowledged one there after a SIGKILL right after the answers",
+    () =>
+      Effect.gen(function* () {
+        const dataDir = path.join(yield* Receiver.tempDir, "data")
+        const running = yield* Serve.start(dataDir)
+        const counter = Catalogue.metrics.find((m) => m.kind === "counter")!
+        const t0 = Date.now() - 60_000
+        const n = 24
+        const metricsBody = (i: number) =>
+          encodeMetrics({
+            resourceMetrics: [
+              {
+                scopeMetrics: [
+                  {
+                    metrics: [
+                      {
+                        name: counter.name,
+                        sum: {
+                          isMonotonic: true,
+                          aggregationTemporality: 2,
+                          dataPoints: Array.from({ length: 50 }, (_, p) => ({
+                            attributes: attributes({ [rig!]: `r-${i}`, [agent!]: `a-${p}` }),
+                            timeUnixNano: nanos(t0 + i),
+                            asInt: String(i)
+                          }))
+                        }
+                      }
+                    ]
+                  }
+                ]
+              }
+            ]
+          })
+        const logsBody = (i: number) =>
+          encodeLogs({
+            resourceLogs: [
+              {
+                scopeLogs: [
+                  {
+                    logRecords: Array.from({ length: 50 }, (_, r) => ({
+                      timeUnixNano: nanos(t0 + r),
+                      body: { stringValue: `group-${i}` },
+                      attributes: attributes({ [rig!]: `r-${i}` })
+                    }))
+                  }
+                ]
+              }
+            ]
+          })
+        // All in flight at once, each with its own batch id.
+        const answers = yield* Effect.forEach(
+          Array.from({ length: n }, (_, i) => i),
+          (i) =>
+            Effect.all([
+              Receiver.post(running.metricsUrl + Server.paths.metrics[0], metricsBody(i), {
+                [Server.batchHeader]: `m-${i}`
+              }),
+              Receiver.post(running.logsUrl + Server.paths.logs[0], logsBody(i), { [Server.batchHeader]: `l-${i}` })
+            ]),
+          { concurrency: "unbounded" }
+        )
+        assert.isTrue(
+          answers.flat().every((a) => a.status === 200),
+          JSON.stringify(answers.flat().filter((a) => a.status !== 200))
+        )
+        assert.strictEqual(yield* Serve.stop(running, "SIGKILL"), "SIGKILL")
+
+        const store = yield* Store.make({ dataDir })
+        const series = store.metrics.select(
+          [{ name: "__name__", op: "=", value: Naming.promCompatible(counter.name) }],
+          0,
+          Date.now()
+        )
+        assert.strictEqual(series.length, n * 50)
+        const rigLabel = Naming.promCompatibleLabel(rig!)
+        for (const s of series) assert.deepStrictEqual(Array.from(s.values), [Number(s.labels[rigLabel]!.slice(2))])
+        const rows = logRows(store)
+        for (let i = 0; i < n; i++) {
+          const mine = rows.filter((r) => r.fields._msg === `group-${i}`)
+          assert.strictEqual(mine.length, 50, `group-${i}`)
+          assert.isTrue(mine.every((r) => r.fields[rig!] === `r-${i}`))
+        }
+        const again = yield* store.ingest("logs", logsBody(0), "l-0")
+        assert.isTrue(again.duplicate, "a batch acknowledged before the kill is known after it")
+      }).pipe(Effect.scoped),
+    60_000
+  )
+
   // The platform package ships the binary; where it is not installed (another platform) the test is skipped.
   const claudeBin = (() => {
     try {
@@ -136,14 +226,7 @@ describe("gastown-otel serve with real clients", () => {
         const running = yield* Serve.start(dataDir)
         const { dir, env } = yield* Cli.sandbox
         // The model API is a closed local port: everything stays on this machine.
-        const closed = yield* Effect.promise(async () => {
-          const { createServer } = await import("node:net")
-          const server = createServer()
-          await new Promise<void>((done) => server.listen(0, "127.0.0.1", done))
-          const { port } = server.address() as { port: number }
-          await new Promise<void>((done) => server.close(() => done()))
-          return `http://127.0.0.1:${port}`
-        })
+        const closed = yield* Ports.closedUrl
         const sessionCount = Naming.promCompatible(ClaudeCode.metrics[0]!.name)
         const session = yield* Effect.forkChild(
           Cli.run("gt", ["session", "start", "--role", "mol/polecats/jana", "--session", "s-1", "--prompt", "hello"], {

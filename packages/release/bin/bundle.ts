@@ -13,11 +13,16 @@ import { build } from "rolldown"
 
 const root = path.resolve(import.meta.dirname, "../../..")
 
-const bundles: ReadonlyArray<{ readonly dir: string; readonly input: Readonly<Record<string, string>> }> = [
+const bundles: ReadonlyArray<{
+  readonly dir: string
+  readonly input: Readonly<Record<string, string>>
+  readonly external?: ReadonlyArray<string>
+}> = [
   { dir: "examples/bd", input: { bd: "src/bin.ts" } },
   { dir: "examples/gt", input: { gt: "src/bin.ts", "claude-stand-in": "src/claude-stand-in.ts" } },
   { dir: "examples/effect-app", input: { main: "src/main.ts" } },
-  { dir: "packages/receiver", input: { "gastown-otel": "src/bin.ts" } },
+  // The receiver bundles its page with esbuild at run time, whose API cannot be bundled.
+  { dir: "packages/receiver", input: { "gastown-otel": "src/bin.ts" }, external: ["esbuild"] },
   { dir: "packages/telemetry/test/programs", input: { "emit-one": "emit-one.ts" } }
 ]
 
@@ -46,13 +51,14 @@ const stale = bundles.filter(({ dir, input }) => {
 
 const started = performance.now()
 await Promise.all(
-  stale.map(async ({ dir, input }) => {
+  stale.map(async ({ dir, input, external }) => {
     const out = path.join(root, dir, "dist")
     const next = `${out}.next-${process.pid}`
     const old = `${out}.old-${process.pid}`
     await build({
       input: Object.fromEntries(Object.entries(input).map(([name, file]) => [name, path.join(root, dir, file)])),
       platform: "node",
+      external: [...(external ?? [])],
       resolve: { conditionNames: ["@gastown-otel/source", "node", "import", "default"] },
       logLevel: "warn",
       output: { dir: next, format: "esm", minify: true, sourcemap: true }

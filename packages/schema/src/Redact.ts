@@ -96,6 +96,9 @@ const secretName = new RegExp(String.raw`(?:^|[._-])${secretKey}$`, "i")
 export const secrets = (text: string): string => {
   if (!screen.test(text)) return text
   let out = text
-  for (const [pattern, replacement] of rules) out = out.replace(pattern, replacement as never)
+  for (const [pattern, replacement] of rules) {
+    // Two calls, as `replace` overloads on the replacement's type.
+    out = typeof replacement === "string" ? out.replace(pattern, replacement) : out.replace(pattern, replacement)
+  }
   return out
 }

@@ -1,20 +1,15 @@
 /**
- * The Grafana dashboards, generated from the catalogue: a panel per metric, a logs panel per
- * event family, variables for rig, role and agent. "Gas Town" charts gt (and the telemetry
- * library's own metric, and Claude Code's), "beads" charts bd.
+ * The Grafana dashboards: the panel list of `Panels` rendered as Grafana JSON, with the
+ * variables rig, role and agent.
  *
  * @since 0.1.0
  */
-import { type Annotations, Catalogue, ClaudeCode, Naming } from "@gastown-otel/schema"
 import type * as Document from "./Document.ts"
 import * as Grafana from "./Grafana.ts"
+import * as Panels from "./Panels.ts"
 import * as Queries from "./Queries.ts"
 
 type Json = Document.Value
-type Emitter = Annotations.Emitter
-type Entry = Catalogue.Entry
-type Metric = Catalogue.Metric
-const { entries, metrics } = Catalogue
 
 /**
  * A dashboard document.
@@ -33,111 +28,7 @@ export type Dashboard = { readonly uid: string; readonly title: string } & { rea
 export const generatedNote =
   "Generated from the gastown-otel event catalogue (packages/schema) by `npm run gen`: do not edit, changes are overwritten."
 
-interface Target {
-  readonly expr: string
-  readonly legend: string
-}
-
-type PanelSpec =
-  | {
-      readonly kind: "timeseries"
-      readonly title: string
-      readonly description: string
-      readonly unit: string
-      readonly style: "bars" | "lines" | "steps"
-      readonly targets: ReadonlyArray<Target>
-    }
-  | { readonly kind: "logs"; readonly title: string; readonly description: string; readonly expr: string }
-
-interface Section {
-  readonly title: string
-  readonly panels: ReadonlyArray<PanelSpec>
-}
-
-const legendOf = (labels: ReadonlyArray<string>, fallback: string): string =>
-  labels.length === 0 ? fallback : labels.map((l) => `{{${Naming.promCompatible(l)}}}`).join(" ")
-
-const describe = (metric: Metric, series: string): string =>
-  `${metric.description}. A ${metric.kind} in ${metric.unit}, from event ${metric.event}; stored as ${series}.`
-
-const metricPanel = (metric: Metric): PanelSpec => {
-  const name = Naming.promCompatible(metric.name)
-  switch (metric.kind) {
-    case "counter":
-      return {
-        kind: "timeseries",
-        title: name,
-        description: `${describe(metric, name)} Increase per interval.`,
-        unit: "short",
-        style: "bars",
-        targets: [{ expr: Queries.increasePerInterval(metric), legend: legendOf(metric.labels, name) }]
-      }
-    case "histogram":
-      return {
-        kind: "timeseries",
-        title: name,
-        description: `${describe(metric, `${name}_bucket/_sum/_count`)} p50, p95, p99 over every label set.`,
-        unit: metric.unit,
-        style: "lines",
-        targets: Queries.quantiles.map((q) => ({
-          expr: Queries.histogramQuantile(metric, q),
-          legend: `p${Math.round(q * 100)}`
-        }))
-      }
-    case "gauge":
-      return {
-        kind: "timeseries",
-        title: name,
-        description: `${describe(metric, name)} Last reported value per rig.`,
-        unit: "short",
-        style: "steps",
-        targets: [{ expr: Queries.gaugeLast(metric), legend: legendOf(Queries.gaugeBy(metric), name) }]
-      }
-  }
-}
-
-// Events sharing all but the last segment of their name form a family: `session.start` and
-// `session.stop`, `bd.storage.operation` and `bd.storage.error`.
-const family = (name: string): string => (name.includes(".") ? name.slice(0, name.lastIndexOf(".")) : name)
-
-const logsPanels = (events: ReadonlyArray<Entry>): ReadonlyArray<PanelSpec> =>
-  [...Map.groupBy(events, (e) => family(e.spec.name)).values()].map((group) => ({
-    kind: "logs",
-    title: group.map((e) => e.spec.name).join(", "),
-    description: group.map((e) => `${e.spec.name}: ${e.spec.description}.`).join(" "),
-    expr: Queries.logs(group.map((e) => e.spec.name))
-  }))
-
-const emitterTitles: { readonly [E in Emitter]: string } = { gt: "gt", bd: "bd", telemetry: "Telemetry library" }
-
-const emitterSections = (emitter: Emitter): ReadonlyArray<Section> => {
-  const own = metrics.filter((m) => m.emitter === emitter)
-  const byKind = (kind: Metric["kind"]) => own.filter((m) => m.kind === kind).map(metricPanel)
-  const name = emitterTitles[emitter]
-  return [
-    { title: `${name}: counts per interval`, panels: byKind("counter") },
-    { title: `${name}: latency (p50, p95, p99)`, panels: byKind("histogram") },
-    { title: `${name}: current values`, panels: byKind("gauge") },
-    { title: `${name}: log events`, panels: logsPanels(entries.filter((e) => e.spec.emitter === emitter)) }
-  ].filter((s) => s.panels.length > 0)
-}
-
-const claudeSection: Section = {
-  title: "Claude Code sessions (delta temporality, sent by Claude Code itself)",
-  panels: ClaudeCode.metrics.map((m) => {
-    const name = Naming.promCompatible(m.name)
-    return {
-      kind: "timeseries",
-      title: name,
-      description: `${m.description}. Sent by Claude Code as ${m.name} (delta); total per interval.`,
-      unit: m.unit,
-      style: "bars",
-      targets: [{ expr: Queries.deltaSum(m), legend: legendOf(m.labels, name) }]
-    }
-  })
-}
-
-const target = (refId: string, t: Target): Json => ({
+const target = (refId: string, t: Panels.Target): Json => ({
   refId,
   datasource: { ...Grafana.metricsDatasource },
   expr: t.expr,
@@ -153,7 +44,7 @@ const styles = {
   steps: { drawStyle: "line", fillOpacity: 10, lineInterpolation: "stepAfter", stacking: { mode: "none", group: "A" } }
 } as const
 
-const panel = (spec: PanelSpec, id: number, gridPos: Json): Json =>
+const panel = (spec: Panels.Panel, id: number, gridPos: Json): Json =>
   spec.kind === "logs"
     ? {
         id,
@@ -199,7 +90,7 @@ const panel = (spec: PanelSpec, id: number, gridPos: Json): Json =>
       }
 
 // Rows of two metric panels (12 of 24 columns, 8 high); logs panels take the full width.
-const layout = (sections: ReadonlyArray<Section>): ReadonlyArray<Json> => {
+const layout = (sections: ReadonlyArray<Panels.Section>): ReadonlyArray<Json> => {
   const out: Array<Json> = []
   let id = 1
   let y = 0
@@ -252,7 +143,7 @@ const variable = (v: Queries.Variable): Json => ({
   hide: 0
 })
 
-const dashboard = (uid: string, title: string, sections: ReadonlyArray<Section>): Dashboard => ({
+const dashboard = ({ uid, title, sections }: Panels.Dashboard): Dashboard => ({
   uid,
   title,
   description: generatedNote,
@@ -285,7 +176,4 @@ const dashboard = (uid: string, title: string, sections: ReadonlyArray<Section>)
  * @since 0.1.0
  * @category dashboards
  */
-export const all = (): ReadonlyArray<Dashboard> => [
-  dashboard("gastown", "Gas Town", [...emitterSections("gt"), claudeSection, ...emitterSections("telemetry")]),
-  dashboard("beads", "beads", emitterSections("bd"))
-]
+export const all = (): ReadonlyArray<Dashboard> => Panels.dashboards.map(dashboard)

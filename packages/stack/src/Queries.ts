@@ -132,7 +132,13 @@ export const deltaSum = (metric: ClaudeCode.Metric): string =>
  * @category queries
  */
 export const logs = (events: ReadonlyArray<string>): string =>
-  [
-    `_msg:in(${events.map((e) => JSON.stringify(e)).join(", ")})`,
-    ...variables.map((v) => `${v.key}:~"^\${${v.name}}$"`)
-  ].join(" ")
+  `_msg:in(${events.map((e) => JSON.stringify(e)).join(", ")}) ${logsFilter}`
+
+/**
+ * The LogsQL filter of the variables alone (`gt.rig:~"^${rig}$" …`), as {@link logs} writes
+ * it: the live tail of the receiver's page narrows by it.
+ *
+ * @since 0.1.0
+ * @category queries
+ */
+export const logsFilter: string = variables.map((v) => `${v.key}:~"^\${${v.name}}$"`).join(" ")

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Compose } from "@gastown-otel/stack"
-import { SystemTool } from "@gastown-otel/testkit"
+import { Ports, SystemTool } from "@gastown-otel/testkit"
+import { Effect } from "effect"
 import { execFile, spawnSync } from "node:child_process"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -45,14 +46,6 @@ describe("setup.sh", () => {
     return { report, vars }
   }
 
-  const closedPort = async () => {
-    const server = createServer()
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-    const { port } = server.address() as AddressInfo
-    await new Promise((resolve) => server.close(resolve))
-    return port
-  }
-
   it("is valid bash", () => {
     const check = spawnSync("bash", ["-n", "setup.sh"], { cwd: root, encoding: "utf8" })
     assert.strictEqual(check.status, 0, check.stderr)
@@ -77,7 +70,7 @@ describe("setup.sh", () => {
     })
 
     it(`${shell}: keeps values already set and reports a stack that does not answer`, async () => {
-      const port = await closedPort()
+      const port = await Effect.runPromise(Ports.free)
       const metrics = `http://127.0.0.1:${port}/opentelemetry/api/v1/push`
       const logs = `http://127.0.0.1:${port}/insert/opentelemetry/v1/logs`
       const { report, vars } = await source(shell, { GT_OTEL_METRICS_URL: metrics, GT_OTEL_LOGS_URL: logs })

@@ -2,7 +2,7 @@ import * as OtelLogger from "@effect/opentelemetry/OtelLogger"
 import * as OtelResource from "@effect/opentelemetry/Resource"
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue } from "@gastown-otel/schema"
-import { Labels, Telemetry, TelemetryError } from "@gastown-otel/telemetry"
+import { Labels, Telemetry } from "@gastown-otel/telemetry"
 import * as OpenTelemetrySdk from "@gastown-otel/telemetry/OpenTelemetrySdk"
 import { metrics } from "@opentelemetry/api"
 import { logs, SeverityNumber } from "@opentelemetry/api-logs"
@@ -22,7 +22,8 @@ import {
   MetricReader,
   PeriodicExportingMetricReader
 } from "@opentelemetry/sdk-metrics"
-import { Cause, Effect, Exit, Layer } from "effect"
+import { Effect, Layer } from "effect"
+import * as Strict from "./support/Strict.ts"
 
 // A pull reader: the test collects when it wants, as a Prometheus scrape would.
 class TestReader extends MetricReader {
@@ -219,13 +220,7 @@ describe("OpenTelemetrySdk.layer", () => {
   it.effect("strict: an invalid event is an InvalidEvent defect and nothing reaches the SDK", () => {
     const sdk = makeSdk()
     return Effect.gen(function* () {
-      const exit = yield* Effect.exit(
-        Telemetry.emit({ _tag: "prompt.send", session: "s", keys_len: 1.5, debounce_ms: 0, status: "ok" })
-      )
-      assert.isTrue(Exit.isFailure(exit))
-      const defect = Cause.squash((exit as Exit.Failure<unknown, unknown>).cause)
-      assert.instanceOf(defect, TelemetryError.InvalidEvent)
-      assert.include((defect as TelemetryError.InvalidEvent).message, "keys_len")
+      yield* Strict.emitInvalid
       assert.deepStrictEqual(yield* sdk.collect, [])
       assert.deepStrictEqual(sdk.exporter.getFinishedLogRecords(), [])
     }).pipe(Effect.provide(OpenTelemetrySdk.layer({ ...sdk, strict: true })))

@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Catalogue } from "@gastown-otel/schema"
-import { Labels, Telemetry, TelemetryError } from "@gastown-otel/telemetry"
-import { Cause, Effect, Exit, Fiber } from "effect"
+import { Labels, Telemetry } from "@gastown-otel/telemetry"
+import { Effect, Fiber } from "effect"
+import * as Strict from "./support/Strict.ts"
 
 const bdCall = (status: "ok" | "error", duration_ms: number): Catalogue.Event => ({
   _tag: "bd.call",
@@ -91,13 +92,7 @@ describe("Telemetry.layerMemory", () => {
 
   it.effect("strict: an invalid event is an InvalidEvent defect naming the field", () =>
     Effect.gen(function* () {
-      const exit = yield* Effect.exit(
-        Telemetry.emit({ _tag: "prompt.send", session: "s", keys_len: 1.5, debounce_ms: 0, status: "ok" })
-      )
-      assert.isTrue(Exit.isFailure(exit))
-      const defect = Cause.squash((exit as Exit.Failure<unknown, unknown>).cause)
-      assert.instanceOf(defect, TelemetryError.InvalidEvent)
-      assert.include((defect as TelemetryError.InvalidEvent).message, "keys_len")
+      yield* Strict.emitInvalid
     }).pipe(Effect.provide(Telemetry.layerMemory()))
   )
 

@@ -15,6 +15,14 @@ import { TelemetryConfig } from "@gastown-otel/telemetry"
 export const paths = Endpoints.paths
 
 /**
+ * The header carrying a request's batch id.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const batchHeader = Endpoints.batchHeader
+
+/**
  * The variables that turn a program's telemetry on, to a server at `base`
  * (`http://127.0.0.1:port`).
  *

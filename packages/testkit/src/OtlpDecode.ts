@@ -9,29 +9,7 @@
  *
  * @since 0.1.0
  */
-import { createRequire } from "node:module"
-
-interface MessageType {
-  readonly decode: (bytes: Uint8Array) => unknown
-  readonly toObject: (message: unknown, options: object) => unknown
-}
-
-interface GeneratedRoot {
-  readonly opentelemetry: {
-    readonly proto: {
-      readonly collector: {
-        readonly metrics: { readonly v1: { readonly ExportMetricsServiceRequest: MessageType } }
-        readonly logs: { readonly v1: { readonly ExportLogsServiceRequest: MessageType } }
-        readonly trace: { readonly v1: { readonly ExportTraceServiceRequest: MessageType } }
-      }
-    }
-  }
-}
-
-const require = createRequire(import.meta.url)
-// The package has no exports map, so the generated module is reachable by its subpath.
-const root = require("@opentelemetry/otlp-transformer/build/src/generated/root.js") as GeneratedRoot
-const collector = root.opentelemetry.proto.collector
+import { type MessageType, requests } from "./OfficialProtos.ts"
 
 const toObjectOptions = { longs: String, bytes: String, arrays: true, defaults: false, oneofs: false }
 
@@ -259,8 +237,7 @@ export interface DecodedTracesRequest {
  * @since 0.1.0
  * @category decoding
  */
-export const decodeMetrics = (bytes: Uint8Array): DecodedMetricsRequest =>
-  decodeWith(collector.metrics.v1.ExportMetricsServiceRequest, bytes)
+export const decodeMetrics = (bytes: Uint8Array): DecodedMetricsRequest => decodeWith(requests.metrics, bytes)
 
 /**
  * Decodes an OTLP/HTTP protobuf logs export body.
@@ -268,8 +245,7 @@ export const decodeMetrics = (bytes: Uint8Array): DecodedMetricsRequest =>
  * @since 0.1.0
  * @category decoding
  */
-export const decodeLogs = (bytes: Uint8Array): DecodedLogsRequest =>
-  decodeWith(collector.logs.v1.ExportLogsServiceRequest, bytes)
+export const decodeLogs = (bytes: Uint8Array): DecodedLogsRequest => decodeWith(requests.logs, bytes)
 
 /**
  * Decodes an OTLP/HTTP protobuf traces export body.
@@ -277,8 +253,7 @@ export const decodeLogs = (bytes: Uint8Array): DecodedLogsRequest =>
  * @since 0.1.0
  * @category decoding
  */
-export const decodeTraces = (bytes: Uint8Array): DecodedTracesRequest =>
-  decodeWith(collector.trace.v1.ExportTraceServiceRequest, bytes)
+export const decodeTraces = (bytes: Uint8Array): DecodedTracesRequest => decodeWith(requests.traces, bytes)
 
 /**
  * A base64 id (as decoded) in lowercase hex, the form OTLP/JSON and our model use.

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Catalogue, Resource } from "@gastown-otel/schema"
-import type { CaptureServer } from "./CaptureServer.ts"
+import type { Captured, CaptureServer } from "./CaptureServer.ts"
 import * as Endpoints from "./Endpoints.ts"
 import {
   attributesOf,
@@ -56,6 +56,24 @@ export interface Point {
   readonly value: number
 }
 
+/**
+ * The requests to `path`, a resent batch once: what a backend that keeps batch ids stores (the
+ * exporter delivers at least once, every attempt with the same `x-gastown-otel-batch`).
+ *
+ * @since 0.1.0
+ * @category received
+ */
+export const requests = (server: CaptureServer, path: string): ReadonlyArray<Captured> => {
+  const seen = new Set<string>()
+  return server.byPath(path).filter((request) => {
+    const batch = request.headers[Endpoints.batchHeader]
+    if (typeof batch !== "string") return true
+    if (seen.has(batch)) return false
+    seen.add(batch)
+    return true
+  })
+}
+
 const serviceOf = (resource: DecodedResource | undefined) =>
   attributesOf(resource?.attributes ?? [])[Resource.keys.serviceName]
 
@@ -66,9 +84,9 @@ const serviceOf = (resource: DecodedResource | undefined) =>
  * @category received
  */
 export const metrics = (server: CaptureServer): ReadonlyArray<DecodedMetric> =>
-  server
-    .byPath(Endpoints.paths.metrics)
-    .flatMap((r) => decodeMetrics(r.body).resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics)))
+  requests(server, Endpoints.paths.metrics).flatMap((r) =>
+    decodeMetrics(r.body).resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics))
+  )
 
 /**
  * Every log record of every request to the logs path.
@@ -77,9 +95,9 @@ export const metrics = (server: CaptureServer): ReadonlyArray<DecodedMetric> =>
  * @category received
  */
 export const logRecords = (server: CaptureServer): ReadonlyArray<DecodedLogRecord> =>
-  server
-    .byPath(Endpoints.paths.logs)
-    .flatMap((r) => decodeLogs(r.body).resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((s) => s.logRecords)))
+  requests(server, Endpoints.paths.logs).flatMap((r) =>
+    decodeLogs(r.body).resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((s) => s.logRecords))
+  )
 
 /**
  * The decoded log records whose body is the event `name`.
@@ -117,7 +135,7 @@ export const valueOf = (point: ReturnType<typeof pointsOf>[number]): number =>
  * @category received
  */
 export const logs = (server: CaptureServer): ReadonlyArray<Log> =>
-  server.byPath(Endpoints.paths.logs).flatMap((request) =>
+  requests(server, Endpoints.paths.logs).flatMap((request) =>
     decodeLogs(request.body).resourceLogs.flatMap((resourceLogs) => {
       const service = serviceOf(resourceLogs.resource)
       return resourceLogs.scopeLogs.flatMap((scope) =>
@@ -141,7 +159,7 @@ export const logs = (server: CaptureServer): ReadonlyArray<Log> =>
  * @category received
  */
 export const points = (server: CaptureServer): ReadonlyArray<Point> =>
-  server.byPath(Endpoints.paths.metrics).flatMap((request) =>
+  requests(server, Endpoints.paths.metrics).flatMap((request) =>
     decodeMetrics(request.body).resourceMetrics.flatMap((resourceMetrics) => {
       const service = serviceOf(resourceMetrics.resource)
       return resourceMetrics.scopeMetrics.flatMap((scope) =>

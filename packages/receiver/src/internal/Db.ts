@@ -1,15 +1,22 @@
 // The receiver's SQLite database: one file under the data directory, WAL mode, owned by one
-// process at a time (exclusive locking), the schema created on first open.
+// process at a time (exclusive locking), the schema created on first open. Commits are not
+// synced by SQLite: the store makes them durable itself, a group at a time (GroupSync.ts),
+// by syncing the WAL through its own descriptor.
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { DatabaseSync } from "node:sqlite"
 
 export const fileName = "receiver.sqlite"
 
+// The layout's version, in `PRAGMA user_version`: a directory written by another layout is
+// refused rather than misread.
+const version = 1
+
 // Samples live in memory for queries; SQLite keeps them durable as compressed columnar
-// blocks, one row per request (see metrics/MetricStore.ts). Log records are rows, queried
-// in place through the time and (stream, time) indexes. Spans are rows keyed by their ids,
-// so a resent span replaces itself.
+// blocks, one row per request (see metrics/MetricStore.ts). Log records are kept in
+// blocks too, one per request and stream, read in place through the indexes on their
+// newest time (see logs/LogStore.ts). Spans are rows keyed by their ids, so a resent span
+// replaces itself.
 const schema = `
 CREATE TABLE IF NOT EXISTS batches (
   signal TEXT NOT NULL,
@@ -36,14 +43,16 @@ CREATE TABLE IF NOT EXISTS streams (
   stream_id TEXT NOT NULL,
   fields TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS logs (
+CREATE TABLE IF NOT EXISTS log_blocks (
   id INTEGER PRIMARY KEY,
   stream INTEGER NOT NULL,
-  time_ns INTEGER NOT NULL,
-  fields TEXT NOT NULL
+  min_ms INTEGER NOT NULL,
+  max_ms INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  data BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS logs_time ON logs (time_ns);
-CREATE INDEX IF NOT EXISTS logs_stream_time ON logs (stream, time_ns);
+CREATE INDEX IF NOT EXISTS log_blocks_max ON log_blocks (max_ms);
+CREATE INDEX IF NOT EXISTS log_blocks_stream_max ON log_blocks (stream, max_ms);
 CREATE TABLE IF NOT EXISTS spans (
   trace_id TEXT NOT NULL,
   span_id TEXT NOT NULL,
@@ -63,17 +72,47 @@ export const open = (dataDir: string): DatabaseSync => {
     // memory index that misses the first one's writes.
     db.exec("PRAGMA locking_mode = EXCLUSIVE")
     db.exec("PRAGMA journal_mode = WAL")
-    // FULL: a commit is on disk (fsync) before the request is answered, so an acknowledged
-    // request survives a power loss too, not only a killed process.
-    db.exec("PRAGMA synchronous = FULL")
+    // NORMAL: a commit is written to the WAL (the page cache) but not synced; checkpoints
+    // still sync the WAL before and the database file after. The store syncs the WAL
+    // before answering (see `walSync`), which is what FULL would do, once per group.
+    db.exec("PRAGMA synchronous = NORMAL")
     db.exec("BEGIN IMMEDIATE")
+    const found = db.prepare("PRAGMA user_version").get()!.user_version as number
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema").get()!.n as number
+    if (found !== version && (found !== 0 || tables > 0)) {
+      db.exec("ROLLBACK")
+      throw new Error(`${fileName} has layout ${found}, this receiver reads layout ${version}: move the directory away`)
+    }
     db.exec(schema)
+    db.exec(`PRAGMA user_version = ${version}`)
     db.exec("COMMIT")
   } catch (error) {
     db.close()
     throw error
   }
   return db
+}
+
+/**
+ * Syncs the WAL of the database opened in `dataDir` (call after `open`: the first commit
+ * created it). Linux writes back every dirty page of a file on `fdatasync` of any of its
+ * descriptors, so one of our own covers what SQLite wrote through its. SQLite keeps the
+ * WAL (reset, never deleted or truncated) until it closes, so the descriptor stays valid;
+ * the directory is synced once so that the WAL's own entry is durable.
+ */
+export const walSync = (dataDir: string): { readonly sync: () => Promise<void>; readonly close: () => void } => {
+  const wal = fs.openSync(path.join(dataDir, fileName + "-wal"), "r")
+  const dir = fs.openSync(dataDir, "r")
+  try {
+    fs.fsyncSync(dir)
+  } finally {
+    fs.closeSync(dir)
+  }
+  return {
+    sync: () =>
+      new Promise<void>((resolve, reject) => fs.fdatasync(wal, (error) => (error ? reject(error) : resolve()))),
+    close: () => fs.closeSync(wal)
+  }
 }
 
 /** Runs `f` in one write transaction: committed when it returns, rolled back when it throws. */

@@ -13,6 +13,9 @@ export const formatFloat = (v: number): string => {
   if (v === Infinity) return "+Inf"
   if (v === -Infinity) return "-Inf"
   if (v === 0) return Object.is(v, -0) ? "-0" : "0"
+  // JavaScript prints the same shortest digits, without an exponent from 1e-7 to 1e21.
+  const plain = String(v)
+  if (!plain.includes("e")) return plain
   const sign = v < 0 ? "-" : ""
   const { digits, exp } = shortest(v)
   if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`

@@ -14,11 +14,59 @@ export const WireType = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const
 const utf8 = (buf: Uint8Array, start: number, end: number): string =>
   Buffer.prototype.utf8Slice.call(buf, start, end) as string
 
+/** How bytes of a request read as text: UTF-8 (strings), base64 (bytes values), hex (ids). */
+export type Encoding = "utf8" | "base64" | "hex"
+
+/** Bytes of a request as text in `encoding`. */
+export const text = (buf: Uint8Array, start: number, end: number, encoding: Encoding): string =>
+  encoding === "utf8"
+    ? utf8(buf, start, end)
+    : Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString(encoding)
+
+/** The length of that text in bytes, without making it (UTF-8 is kept as sent). */
+export const textLength = (bytes: number, encoding: Encoding): number =>
+  encoding === "utf8" ? bytes : encoding === "hex" ? 2 * bytes : 4 * Math.ceil(bytes / 3)
+
+// Attribute keys repeat in every record of every request: short ones are decoded once and
+// found again by their bytes (a direct-mapped table; a collision just decodes again).
+const keySlots = 4096
+const keyBytes: Array<Uint8Array | undefined> = []
+const keyTexts: Array<string> = []
+
+const key = (buf: Uint8Array, start: number, end: number): string => {
+  const n = end - start
+  if (n > 32) return utf8(buf, start, end)
+  let h = n
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193)
+  const slot = (h >>> 0) % keySlots
+  const seen = keyBytes[slot]
+  if (seen !== undefined && seen.length === n) {
+    let same = true
+    for (let i = 0; i < n && same; i++) same = seen[i] === buf[start + i]
+    if (same) return keyTexts[slot]!
+  }
+  const decoded = utf8(buf, start, end)
+  keyBytes[slot] = buf.slice(start, end)
+  keyTexts[slot] = decoded
+  return decoded
+}
+
+/** Bytes as a one-byte string, one character per byte: a cheap exact key for a byte range. */
+export const latin1 = (buf: Uint8Array, start: number, end: number): string =>
+  Buffer.prototype.latin1Slice.call(buf, start, end) as string
+
+// A double's bytes are copied here to be read, instead of a view per value (typed arrays are
+// little-endian, as protobuf, wherever the receiver runs: its blocks assume it too).
+const scratch = new Float64Array(1)
+const scratchBytes = new Uint8Array(scratch.buffer)
+
 /** A cursor over one message: `next()` reads a field header, then one `read*`/`skip` call reads its value. */
 export class Reader {
   readonly buf: Uint8Array
-  readonly end: number
+  end: number
   pos: number
+  /** Where the current field starts (its tag). */
+  fieldStart = 0
   field = 0
   wire = 0
 
@@ -31,6 +79,7 @@ export class Reader {
   /** Advances to the next field; false at the end of the message. */
   next(): boolean {
     if (this.pos >= this.end) return false
+    this.fieldStart = this.pos
     const tag = this.varint32()
     this.field = tag >>> 3
     this.wire = tag & 7
@@ -125,15 +174,43 @@ export class Reader {
   double(): number {
     this.expect(WireType.fixed64)
     const at = this.take(8)
-    return new DataView(this.buf.buffer, this.buf.byteOffset + at, 8).getFloat64(0, true)
+    for (let i = 0; i < 8; i++) scratchBytes[i] = this.buf[at + i]!
+    return scratch[0]!
+  }
+
+  /** Where the last `payload()` ends. */
+  payloadEnd = 0
+
+  /** A length-delimited field's payload: where it starts (it ends at `payloadEnd`). */
+  payload(): number {
+    this.expect(WireType.bytes)
+    const n = this.varint32()
+    const start = this.take(n)
+    this.payloadEnd = start + n
+    return start
   }
 
   /** The bounds of a length-delimited field's payload. */
   bytesRange(): { start: number; end: number } {
-    this.expect(WireType.bytes)
-    const n = this.varint32()
-    const start = this.take(n)
-    return { start, end: start + n }
+    const start = this.payload()
+    return { start, end: this.payloadEnd }
+  }
+
+  /**
+   * Narrows this reader to an embedded message (the current field), as `message()` would
+   * read it but without a new reader; `leave` with the returned value resumes after it.
+   */
+  enter(): number {
+    const start = this.payload()
+    const outer = this.end
+    this.pos = start
+    this.end = this.payloadEnd
+    return outer
+  }
+
+  leave(outer: number): void {
+    this.pos = this.end
+    this.end = outer
   }
 
   bytes(): Uint8Array {
@@ -142,8 +219,14 @@ export class Reader {
   }
 
   string(): string {
-    const { start, end } = this.bytesRange()
-    return utf8(this.buf, start, end)
+    const start = this.payload()
+    return utf8(this.buf, start, this.payloadEnd)
+  }
+
+  /** A string that repeats across messages (an attribute key): the same as `string()`, cached. */
+  key(): string {
+    const start = this.payload()
+    return key(this.buf, start, this.payloadEnd)
   }
 
   /** A reader over an embedded message. */

@@ -1,8 +1,11 @@
 /**
- * Log records in SQLite, queried in place. A stream (the resource's fields) is stored
- * once, with its `_stream` and `_stream_id` as VictoriaLogs computes them; a record keeps
- * its own fields as JSON and its time in nanoseconds, indexed by time and by (stream,
- * time). In memory: the streams and the time span each covers.
+ * Log records in SQLite, in blocks. A stream (the resource's fields) is stored once, with
+ * its `_stream` and `_stream_id` as VictoriaLogs computes them. A request's records of one
+ * stream make one block: their times as columns and their `LogRecord` messages as they
+ * arrived, sorted by time and deflated; reading a block decodes each record's fields with
+ * the decoder that validated it at ingest, so what is read is what ingest saw. Blocks are
+ * indexed by their newest time, overall and per stream; a scan merges the blocks that
+ * overlap in time, newest record first. In memory: the streams and the time span each covers.
  *
  * VictoriaLogs' limits apply as it applies them: a record with more than 2000 fields, a
  * field name over 128 bytes, or over 2 MiB in all is dropped (and counted); a record with
@@ -11,8 +14,10 @@
  * @since 0.1.0
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite"
+import * as zlib from "node:zlib"
 import { quote, rfc3339Nano } from "../internal/GoFormat.ts"
 import { xxhash64 } from "../internal/XxHash64.ts"
+import { recordFields, type RecordSize, type Sink } from "../otlp/Logs.ts"
 import type { LogRow, LogSource } from "./LogRow.ts"
 
 /**
@@ -41,11 +46,15 @@ interface Stream {
   maxMs: number
 }
 
-interface Row {
+// One stream's records of a request, in arrival order: their times, and where each lies in
+// `buf` (the request, or a block being rewritten).
+interface Pending {
   readonly stream: Stream
-  readonly ms: number
-  readonly nsInMs: number
-  readonly fields: string
+  readonly buf: Uint8Array
+  readonly ms: Array<number>
+  readonly ns: Array<number>
+  readonly starts: Array<number>
+  readonly ends: Array<number>
 }
 
 /**
@@ -55,8 +64,10 @@ interface Row {
  * @category models
  */
 export interface Batch {
-  readonly rows: Array<Row>
+  readonly pending: Map<Stream, Pending>
   readonly newStreams: Array<Stream>
+  /** Records to store. */
+  stored: number
   /** Records dropped by the limits. */
   dropped: number
 }
@@ -70,14 +81,8 @@ export interface Batch {
 export interface LogStore extends LogSource {
   /** A batch to fill with {@link LogStore.add}. */
   readonly batch: () => Batch
-  /** Adds one decoded record (see `otlp/Logs.ts`) to `batch`. */
-  readonly add: (
-    batch: Batch,
-    resource: ReadonlyArray<string>,
-    record: ReadonlyArray<string>,
-    ms: number,
-    nsInMs: number
-  ) => void
+  /** Adds one decoded record as `otlp/Logs.ts` gives it: its resource, size, time and bytes. */
+  readonly add: (batch: Batch, ...record: Parameters<Sink>) => void
   /** Writes a batch inside the current transaction. */
   readonly write: (batch: Batch) => void
   /** Makes a committed batch visible (its new streams). */
@@ -123,7 +128,136 @@ const streamOf = (tags: Array<[string, string]>): { stream: string; streamId: st
   }
 }
 
-const utf8Length = (s: string) => Buffer.byteLength(s, "utf8")
+// A block: `count` records sorted by time (arrival order among equals) as columns of
+// milliseconds, nanoseconds within the millisecond and where each record ends, then the
+// records: a `ScopeLogs` message of them alone (each its `log_records` field, as it came).
+// Deflated; the column layout is aligned for typed-array views.
+interface Block {
+  readonly count: number
+  readonly ms: Float64Array
+  readonly ns: Uint32Array
+  readonly ends: Uint32Array
+  readonly bytes: Uint8Array
+}
+
+const header = 8
+
+// Blocks are laid out here before they are deflated: one buffer, grown as needed up to
+// 16 MiB, instead of a fresh one per block (allocating and zeroing large buffers costs more
+// than filling them); a bigger block gets its own.
+const scratchLimit = 16 << 20
+let scratch = new ArrayBuffer(1 << 20)
+
+const encodeBlock = (p: Pending): { data: Uint8Array; minMs: number; maxMs: number } => {
+  const n = p.ms.length
+  let sorted = true
+  for (let i = 1; i < n && sorted; i++)
+    sorted = p.ms[i - 1]! < p.ms[i]! || (p.ms[i - 1] === p.ms[i] && p.ns[i - 1]! <= p.ns[i]!)
+  const order: Array<number> = []
+  for (let i = 0; i < n; i++) order.push(i)
+  if (!sorted) order.sort((a, b) => p.ms[a]! - p.ms[b]! || p.ns[a]! - p.ns[b]! || a - b)
+  let size = 0
+  for (let i = 0; i < n; i++) size += p.ends[i]! - p.starts[i]!
+  const columns = header + n * 16
+  const total = columns + size
+  if (scratch.byteLength < total && total <= scratchLimit) scratch = new ArrayBuffer(Math.min(2 * total, scratchLimit))
+  const buffer = total <= scratch.byteLength ? scratch : new ArrayBuffer(total)
+  const raw = new Uint8Array(buffer, 0, total)
+  new Uint32Array(buffer, 0, 2).set([n, 0])
+  const ms = new Float64Array(buffer, header, n)
+  const ns = new Uint32Array(buffer, header + n * 8, n)
+  const ends = new Uint32Array(buffer, header + n * 12, n)
+  // Records that lie back to back in `buf` (a scope's, in time order: the usual case) are
+  // copied as one run.
+  let at = columns
+  let runStart = -1
+  let runEnd = -1
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!
+    ms[k] = p.ms[i]!
+    ns[k] = p.ns[i]!
+    if (p.starts[i] !== runEnd) {
+      if (runStart >= 0) raw.set(p.buf.subarray(runStart, runEnd), at)
+      at += runEnd - runStart
+      runStart = p.starts[i]!
+    }
+    runEnd = p.ends[i]!
+    ends[k] = at - columns + runEnd - runStart
+  }
+  if (runStart >= 0) raw.set(p.buf.subarray(runStart, runEnd), at)
+  return { data: zlib.deflateRawSync(raw, { level: 1 }), minMs: ms[0]!, maxMs: ms[n - 1]! }
+}
+
+const decodeBlock = (data: Uint8Array): Block => {
+  const inflated = zlib.inflateRawSync(data)
+  // The typed-array views need an aligned start: copied when it is not.
+  const raw = inflated.byteOffset % 8 === 0 ? inflated : Uint8Array.from(inflated)
+  const at = raw.byteOffset
+  const count = new Uint32Array(raw.buffer, at, 1)[0]!
+  const columns = header + count * 16
+  return {
+    count,
+    ms: new Float64Array(raw.buffer, at + header, count),
+    ns: new Uint32Array(raw.buffer, at + header + count * 8, count),
+    ends: new Uint32Array(raw.buffer, at + header + count * 12, count),
+    bytes: raw.subarray(columns)
+  }
+}
+
+const recordStart = (block: Block, i: number) => (i === 0 ? 0 : block.ends[i - 1]!)
+
+// A time as whole milliseconds and nanoseconds within, from Unix nanoseconds.
+const split = (ns: bigint): { ms: number; ns: number } => {
+  let ms = ns / 1_000_000n
+  if (ms * 1_000_000n > ns) ms -= 1n
+  return { ms: Number(ms), ns: Number(ns - ms * 1_000_000n) }
+}
+
+const compare = (msA: number, nsA: number, msB: number, nsB: number) => msA - msB || nsA - nsB
+
+// A position in an open block during a scan, moving from its newest record back.
+interface Cursor {
+  readonly id: number
+  readonly stream: Stream
+  readonly block: Block
+  i: number
+}
+
+// Newer record first; among equal times the later block, then the later record.
+const before = (a: Cursor, b: Cursor) =>
+  compare(a.block.ms[a.i]!, a.block.ns[a.i]!, b.block.ms[b.i]!, b.block.ns[b.i]!) > 0 ||
+  (a.block.ms[a.i] === b.block.ms[b.i] && a.block.ns[a.i] === b.block.ns[b.i] && a.id > b.id)
+
+// A binary heap of cursors, the next record to visit on top.
+const push = (heap: Array<Cursor>, c: Cursor) => {
+  let i = heap.push(c) - 1
+  while (i > 0) {
+    const parent = (i - 1) >> 1
+    if (!before(heap[i]!, heap[parent]!)) break
+    ;[heap[i], heap[parent]] = [heap[parent]!, heap[i]!]
+    i = parent
+  }
+}
+
+const pop = (heap: Array<Cursor>): Cursor => {
+  const top = heap[0]!
+  const last = heap.pop()!
+  if (heap.length > 0) {
+    heap[0] = last
+    let i = 0
+    while (true) {
+      const l = 2 * i + 1
+      const r = l + 1
+      let best = i
+      if (l < heap.length && before(heap[l]!, heap[best]!)) best = l
+      if (r < heap.length && before(heap[r]!, heap[best]!)) best = r
+      if (best === i) break
+      ;[heap[i], heap[best]] = [heap[best]!, heap[i]!]
+      i = best
+    }
+  }
+  return top
+}
 
 /**
  * Opens the store over `db` (schema in place), loading the streams.
@@ -135,7 +269,7 @@ export const make = (db: DatabaseSync): LogStore => {
   const streamsByKey = new Map<string, Stream>()
   const streamsById = new Map<number, Stream>()
   let nextStream = 1
-  let records = (db.prepare("SELECT count(*) AS n FROM logs").get()!.n as number) ?? 0
+  let records = 0
 
   const register = (s: Stream) => {
     streamsByKey.set(s.stream, s)
@@ -143,12 +277,14 @@ export const make = (db: DatabaseSync): LogStore => {
     if (s.id >= nextStream) nextStream = s.id + 1
   }
 
-  const spans = db.prepare(
-    "SELECT stream, min(time_ns) / 1000000 AS min_ms, max(time_ns) / 1000000 AS max_ms FROM logs GROUP BY stream"
-  )
   const covered = new Map<number, { min: number; max: number }>()
-  for (const row of spans.iterate())
+  const spans = db.prepare(
+    "SELECT stream, min(min_ms) AS min_ms, max(max_ms) AS max_ms, sum(count) AS n FROM log_blocks GROUP BY stream"
+  )
+  for (const row of spans.iterate()) {
     covered.set(row.stream as number, { min: row.min_ms as number, max: row.max_ms as number })
+    records += row.n as number
+  }
   for (const row of db.prepare("SELECT id, stream, stream_id, fields FROM streams").iterate()) {
     const id = row.id as number
     register({
@@ -164,19 +300,24 @@ export const make = (db: DatabaseSync): LogStore => {
   const insertStream: StatementSync = db.prepare(
     "INSERT INTO streams (id, stream, stream_id, fields) VALUES (?, ?, ?, ?)"
   )
-  const insertLog: StatementSync = db.prepare("INSERT INTO logs (stream, time_ns, fields) VALUES (?, ?, ?)")
+  const insertBlock: StatementSync = db.prepare(
+    "INSERT INTO log_blocks (stream, min_ms, max_ms, count, data) VALUES (?, ?, ?, ?, ?)"
+  )
 
-  // The resource array is shared by the records of one resource: resolve it once.
-  const resolved = new WeakMap<ReadonlyArray<string>, Stream>()
-  const streamFor = (batch: Batch, resource: ReadonlyArray<string>): Stream => {
+  // The resource array is shared by the records of one resource: resolve its stream and
+  // measure its fields once.
+  const resolved = new WeakMap<ReadonlyArray<string>, { stream: Stream; size: RecordSize }>()
+  const streamFor = (batch: Batch, resource: ReadonlyArray<string>) => {
     const cached = resolved.get(resource)
     if (cached !== undefined) return cached
     const tags: Array<[string, string]> = []
-    const fields: Array<[string, string]> = []
+    let bytes = 0
+    let longestName = 0
     for (let i = 0; i < resource.length; i += 2) {
-      if (resource[i + 1] === "") continue
-      tags.push([resource[i]!, resource[i + 1]!])
-      fields.push([resource[i]!, resource[i + 1]!])
+      const name = Buffer.byteLength(resource[i]!, "utf8")
+      bytes += name + Buffer.byteLength(resource[i + 1]!, "utf8") + 6
+      longestName = Math.max(longestName, name)
+      if (resource[i + 1] !== "") tags.push([resource[i]!, resource[i + 1]!])
     }
     const { stream, streamId } = streamOf(tags)
     let s = streamsByKey.get(stream) ?? batch.newStreams.find((n) => n.stream === stream)
@@ -185,115 +326,194 @@ export const make = (db: DatabaseSync): LogStore => {
         id: nextStream + batch.newStreams.length,
         stream,
         streamId,
-        fields: Object.fromEntries(fields),
+        fields: Object.fromEntries(tags),
         minMs: Infinity,
         maxMs: -Infinity
       }
       batch.newStreams.push(s)
     }
-    resolved.set(resource, s)
-    return s
+    const entry = { stream: s, size: { fields: resource.length / 2, bytes, longestName } }
+    resolved.set(resource, entry)
+    return entry
   }
 
-  const add: LogStore["add"] = (batch, resource, record, ms, nsInMs) => {
-    const fieldCount = (resource.length + record.length) / 2
-    let bytes = 0
-    for (const list of [resource, record]) {
-      for (let i = 0; i < list.length; i += 2) {
-        const nameBytes = utf8Length(list[i]!)
-        if (nameBytes > limits.fieldNameBytes) {
-          batch.dropped++
-          return
-        }
-        bytes += nameBytes + utf8Length(list[i + 1]!) + 6
-      }
-    }
-    if (fieldCount > limits.fields || bytes > limits.recordBytes) {
+  const add: LogStore["add"] = (batch, resource, size, ms, nsInMs, buf, start, end) => {
+    const { stream, size: common } = streamFor(batch, resource)
+    if (
+      Math.max(common.longestName, size.longestName) > limits.fieldNameBytes ||
+      common.fields + size.fields > limits.fields ||
+      common.bytes + size.bytes > limits.recordBytes
+    ) {
       batch.dropped++
       return
     }
-    const stream = streamFor(batch, resource)
-    const entries: Array<[string, string]> = []
-    for (let i = 0; i < record.length; i += 2) if (record[i + 1] !== "") entries.push([record[i]!, record[i + 1]!])
-    const own = Object.fromEntries(entries)
-    if (own._msg === undefined && stream.fields._msg === undefined) own._msg = defaultMsg
-    batch.rows.push({ stream, ms, nsInMs, fields: JSON.stringify(own) })
+    let pending = batch.pending.get(stream)
+    if (pending === undefined)
+      batch.pending.set(stream, (pending = { stream, buf, ms: [], ns: [], starts: [], ends: [] }))
+    pending.ms.push(ms)
+    pending.ns.push(nsInMs)
+    pending.starts.push(start)
+    pending.ends.push(end)
+    batch.stored++
   }
 
   const write = (batch: Batch) => {
     for (const s of batch.newStreams) insertStream.run(s.id, s.stream, s.streamId, JSON.stringify(s.fields))
-    for (const row of batch.rows)
-      insertLog.run(row.stream.id, BigInt(row.ms) * 1_000_000n + BigInt(row.nsInMs), row.fields)
+    for (const p of batch.pending.values()) {
+      const { data, minMs, maxMs } = encodeBlock(p)
+      insertBlock.run(p.stream.id, minMs, maxMs, p.ms.length, data)
+    }
   }
 
   const apply = (batch: Batch) => {
     for (const s of batch.newStreams) register(s)
-    for (const row of batch.rows) {
-      if (row.ms < row.stream.minMs) row.stream.minMs = row.ms
-      if (row.ms > row.stream.maxMs) row.stream.maxMs = row.ms
+    for (const p of batch.pending.values()) {
+      for (const ms of p.ms) {
+        if (ms < p.stream.minMs) p.stream.minMs = ms
+        if (ms > p.stream.maxMs) p.stream.maxMs = ms
+      }
     }
-    records += batch.rows.length
+    records += batch.stored
   }
 
-  const columns = "time_ns / 1000000 AS ms, time_ns % 1000000 AS ns, stream, fields"
-  const scanAll = db.prepare(
-    `SELECT ${columns} FROM logs WHERE time_ns >= ? AND time_ns <= ? ORDER BY time_ns DESC, id DESC`
+  // A record as the LogsQL engine reads it: the stream's fields, then its own (empty
+  // values dropped, the last of a repeated name kept), then `_time` and the stream's ids.
+  const rowOf = (stream: Stream, block: Block, i: number): LogRow => {
+    const ms = block.ms[i]!
+    const ns = block.ns[i]!
+    const fields = recordFields(block.bytes, recordStart(block, i), block.ends[i]!)
+    const entries: Array<[string, string]> = []
+    for (let i = 0; i < fields.length; i += 2) if (fields[i + 1] !== "") entries.push([fields[i]!, fields[i + 1]!])
+    const own = Object.fromEntries(entries)
+    if (own._msg === undefined && stream.fields._msg === undefined) own._msg = defaultMsg
+    return {
+      timeNs: BigInt(ms) * 1_000_000n + BigInt(ns),
+      fields: {
+        ...stream.fields,
+        ...own,
+        _time: rfc3339Nano(ms, ns),
+        _stream: stream.stream,
+        _stream_id: stream.streamId
+      }
+    }
+  }
+
+  // Blocks overlapping a range, newest (by their newest record) first; their data is read
+  // when the scan reaches them.
+  const listAll = db.prepare(
+    "SELECT id, stream, max_ms FROM log_blocks WHERE max_ms >= ? AND min_ms <= ? ORDER BY max_ms DESC, id DESC"
   )
-  const scanStreams = db.prepare(
-    `SELECT ${columns} FROM logs WHERE time_ns >= ? AND time_ns <= ? AND stream IN (SELECT value FROM json_each(?)) ORDER BY time_ns DESC, id DESC`
+  const listStreams = db.prepare(
+    "SELECT id, stream, max_ms FROM log_blocks WHERE stream IN (SELECT value FROM json_each(?)) AND max_ms >= ? AND min_ms <= ? ORDER BY max_ms DESC, id DESC"
   )
-  scanAll.setReturnArrays(true)
-  scanStreams.setReturnArrays(true)
+  const blockData = db.prepare("SELECT data FROM log_blocks WHERE id = ?")
+  listAll.setReturnArrays(true)
+  listStreams.setReturnArrays(true)
+  const load = (id: number) => decodeBlock(blockData.get(id)!.data as Uint8Array)
 
   const scan: LogSource["scan"] = (range, visit) => {
-    let rows: Iterable<unknown>
-    if (range.streams === undefined) rows = scanAll.iterate(range.startNs, range.endNs)
+    const from = split(range.startNs)
+    const to = split(range.endNs)
+    if (compare(from.ms, from.ns, to.ms, to.ns) > 0) return
+    let listed: Iterator<unknown>
+    if (range.streams === undefined) listed = listAll.iterate(from.ms, to.ms)
     else {
       const ids = range.streams.flatMap((s) => {
         const known = streamsByKey.get(s)
         return known === undefined ? [] : [known.id]
       })
       if (ids.length === 0) return
-      rows = scanStreams.iterate(range.startNs, range.endNs, JSON.stringify(ids))
+      listed = listStreams.iterate(JSON.stringify(ids), from.ms, to.ms)
     }
-    for (const raw of rows) {
-      const [ms, ns, streamId, fields] = raw as [number, number, number, string]
-      const stream = streamsById.get(streamId)!
-      const row: LogRow = {
-        timeNs: BigInt(ms) * 1_000_000n + BigInt(ns),
-        fields: {
-          ...stream.fields,
-          ...(JSON.parse(fields) as Record<string, string>),
-          _time: rfc3339Nano(ms, ns),
-          _stream: stream.stream,
-          _stream_id: stream.streamId
+    // A block is opened before any record older than its newest is visited, so the heap
+    // always holds the newest record not yet visited.
+    const heap: Array<Cursor> = []
+    try {
+      let next = listed.next()
+      while (true) {
+        while (!next.done) {
+          const [id, streamId, maxMs] = next.value as [number, number, number]
+          if (heap.length > 0 && maxMs < heap[0]!.block.ms[heap[0]!.i]!) break
+          const block = load(id)
+          // The newest record not after the range's end.
+          let i = block.count - 1
+          while (i >= 0 && compare(block.ms[i]!, block.ns[i]!, to.ms, to.ns) > 0) i--
+          if (i >= 0 && compare(block.ms[i]!, block.ns[i]!, from.ms, from.ns) >= 0)
+            push(heap, { id, stream: streamsById.get(streamId)!, block, i })
+          next = listed.next()
         }
+        if (heap.length === 0) return
+        const c = pop(heap)
+        if (!visit(rowOf(c.stream, c.block, c.i))) return
+        c.i--
+        if (c.i >= 0 && compare(c.block.ms[c.i]!, c.block.ns[c.i]!, from.ms, from.ns) >= 0) push(heap, c)
       }
-      if (!visit(row)) break
+    } finally {
+      listed.return?.()
     }
   }
 
-  const hasRows = db.prepare("SELECT 1 FROM logs WHERE stream = ? AND time_ns >= ? AND time_ns <= ? LIMIT 1")
+  const streamBlocks = db.prepare(
+    "SELECT id, min_ms, max_ms FROM log_blocks WHERE stream = ? AND max_ms >= ? AND min_ms <= ?"
+  )
   const streams: LogSource["streams"] = (range) => {
-    const startMs = Number(range.startNs / 1_000_000n) - 1
-    const endMs = Number(range.endNs / 1_000_000n) + 1
+    const from = split(range.startNs)
+    const to = split(range.endNs)
+    const inRange = (ms: number, ns: number) =>
+      compare(ms, ns, from.ms, from.ns) >= 0 && compare(ms, ns, to.ms, to.ns) <= 0
+    const hasRecords = (s: Stream) => {
+      for (const row of streamBlocks.iterate(s.id, from.ms, to.ms)) {
+        // Wholly inside by its milliseconds alone, or else looked into.
+        if ((row.min_ms as number) > from.ms && (row.max_ms as number) < to.ms) return true
+        const block = load(row.id as number)
+        for (let i = 0; i < block.count; i++) if (inRange(block.ms[i]!, block.ns[i]!)) return true
+      }
+      return false
+    }
     const out: Array<string> = []
     for (const s of streamsById.values()) {
-      if (s.maxMs < startMs || s.minMs > endMs) continue
-      if (hasRows.get(s.id, range.startNs, range.endNs) !== undefined) out.push(s.stream)
+      if (s.maxMs < from.ms || s.minMs > to.ms) continue
+      if (hasRecords(s)) out.push(s.stream)
     }
     return out.toSorted()
   }
 
-  const deleteLogs = db.prepare("DELETE FROM logs WHERE time_ns < ?")
+  // Blocks wholly older than the cutoff go; a block straddling it is rewritten without its
+  // older records.
+  const countOld = db.prepare("SELECT coalesce(sum(count), 0) AS n FROM log_blocks WHERE max_ms < ?")
+  const deleteOld = db.prepare("DELETE FROM log_blocks WHERE max_ms < ?")
+  const straddling = db.prepare("SELECT id, stream, data FROM log_blocks WHERE min_ms < ? AND max_ms >= ?")
+  const rewrite = db.prepare("UPDATE log_blocks SET min_ms = ?, count = ?, data = ? WHERE id = ?")
   const deleteBefore = (cutoffMs: number) => {
-    records -= Number(deleteLogs.run(BigInt(cutoffMs) * 1_000_000n).changes)
+    records -= countOld.get(cutoffMs)!.n as number
+    deleteOld.run(cutoffMs)
+    for (const row of straddling.all(cutoffMs, cutoffMs)) {
+      const block = decodeBlock(row.data as Uint8Array)
+      const kept: Pending = {
+        stream: streamsById.get(row.stream as number)!,
+        buf: block.bytes,
+        ms: [],
+        ns: [],
+        starts: [],
+        ends: []
+      }
+      for (let i = 0; i < block.count; i++) {
+        if (block.ms[i]! < cutoffMs) continue
+        kept.ms.push(block.ms[i]!)
+        kept.ns.push(block.ns[i]!)
+        kept.starts.push(recordStart(block, i))
+        kept.ends.push(block.ends[i]!)
+      }
+      records -= block.count - kept.ms.length
+      const { data, minMs } = encodeBlock(kept)
+      rewrite.run(minMs, kept.ms.length, data, row.id as number)
+    }
   }
 
   return {
     scan,
     streams,
-    batch: () => ({ rows: [], newStreams: [], dropped: 0 }),
+    batch: () => ({ pending: new Map(), newStreams: [], stored: 0, dropped: 0 }),
     add,
     write,
     apply,

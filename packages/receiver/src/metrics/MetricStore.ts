@@ -192,16 +192,25 @@ const matches = (labels: Labels, m: Matcher): boolean => {
 
 const blockHeader = 8
 
-// One request's samples as columns: [count, 0] u32, ids u32 (padded to 8 bytes), then
-// timestamps and values as f64; deflated, since the timestamps of a request are mostly equal.
+// One request's samples as columns: [count, 0] u32, then series ids as differences from the
+// one before (i32, padded to 8 bytes), timestamps as differences (f64), and values with
+// their bytes grouped (every value's first byte, then every second byte, …). An export's
+// series are mostly consecutive ids at one timestamp, and values share their high bytes:
+// deflate makes little of what is left.
 const encodeBlock = (ids: Uint32Array, ms: Float64Array, values: Float64Array): Uint8Array => {
   const n = ids.length
   const idBytes = Math.ceil((n * 4) / 8) * 8
   const raw = new ArrayBuffer(blockHeader + idBytes + n * 16)
   new Uint32Array(raw, 0, 1)[0] = n
-  new Uint32Array(raw, blockHeader, n).set(ids)
-  new Float64Array(raw, blockHeader + idBytes, n).set(ms)
-  new Float64Array(raw, blockHeader + idBytes + n * 8, n).set(values)
+  const idSteps = new Int32Array(raw, blockHeader, n)
+  const msSteps = new Float64Array(raw, blockHeader + idBytes, n)
+  for (let i = 0; i < n; i++) {
+    idSteps[i] = (ids[i]! - (i === 0 ? 0 : ids[i - 1]!)) | 0
+    msSteps[i] = ms[i]! - (i === 0 ? 0 : ms[i - 1]!)
+  }
+  const from = new Uint8Array(values.buffer, values.byteOffset, n * 8)
+  const to = new Uint8Array(raw, blockHeader + idBytes + n * 8, n * 8)
+  for (let i = 0; i < n; i++) for (let k = 0; k < 8; k++) to[k * n + i] = from[i * 8 + k]!
   return zlib.deflateRawSync(new Uint8Array(raw), { level: 1 })
 }
 
@@ -210,11 +219,18 @@ const decodeBlock = (data: Uint8Array): { ids: Uint32Array; ms: Float64Array; va
   const buffer = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)
   const n = new Uint32Array(buffer, 0, 1)[0]!
   const idBytes = Math.ceil((n * 4) / 8) * 8
-  return {
-    ids: new Uint32Array(buffer, blockHeader, n),
-    ms: new Float64Array(buffer, blockHeader + idBytes, n),
-    values: new Float64Array(buffer, blockHeader + idBytes + n * 8, n)
+  const idSteps = new Int32Array(buffer, blockHeader, n)
+  const ms = new Float64Array(buffer, blockHeader + idBytes, n)
+  const ids = new Uint32Array(n)
+  for (let i = 0; i < n; i++) {
+    ids[i] = ((i === 0 ? 0 : ids[i - 1]!) + idSteps[i]!) >>> 0
+    if (i > 0) ms[i] = ms[i]! + ms[i - 1]!
   }
+  const grouped = new Uint8Array(buffer, blockHeader + idBytes + n * 8, n * 8)
+  const values = new Float64Array(n)
+  const bytes = new Uint8Array(values.buffer)
+  for (let i = 0; i < n; i++) for (let k = 0; k < 8; k++) bytes[i * 8 + k] = grouped[k * n + i]!
+  return { ids, ms, values }
 }
 
 const labelsObject = (pairs: ReadonlyArray<string>): Labels => {

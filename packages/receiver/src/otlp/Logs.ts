@@ -10,32 +10,54 @@
  * - the stream: the resource attributes (those with a value);
  * - the time: `time_unix_nano`, else `observed_time_unix_nano`, else the time of arrival.
  *
+ * Ingest only measures a record's fields (for VictoriaLogs' limits) and keeps its bytes;
+ * {@link recordFields} decodes them when the record is read.
+ *
  * @since 0.1.0
  */
-import { Reader, splitNanos, WireType } from "../internal/Protobuf.ts"
-import { anyValue, attributesOf, keyValue } from "./AnyValue.ts"
+import { type Encoding, Reader, splitNanos, textLength, WireType } from "../internal/Protobuf.ts"
+import { anyValue, attributesOf, decoding, keyValue, type Target } from "./AnyValue.ts"
 
 /**
- * Receives one log record: the resource's fields (shared by the records of one resource,
- * the same array each time) and the record's own, each a flat `[name, value, …]` list in
- * arrival order; `_msg` is spelled out.
+ * What VictoriaLogs' limits look at in a record's own fields: how many there are, the
+ * longest name and the bytes of them all (each field's name, its value as sent, and 6), in
+ * UTF-8 bytes.
  *
  * @since 0.1.0
  * @category models
  */
-export type Sink = (resource: ReadonlyArray<string>, record: ReadonlyArray<string>, ms: number, nsInMs: number) => void
+export interface RecordSize {
+  readonly fields: number
+  readonly bytes: number
+  readonly longestName: number
+}
+
+/**
+ * Receives one log record: the resource's fields (a flat `[name, value, …]` list in arrival
+ * order, the same array for every record of the resource), the size of the record's own
+ * fields, its time, and where it lies in `buf`: `[start, end)` is its `log_records` field of
+ * a `ScopeLogs`, tag and length included, which {@link recordFields} decodes. The records of
+ * one scope lie back to back.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Sink = (
+  resource: ReadonlyArray<string>,
+  size: RecordSize,
+  ms: number,
+  nsInMs: number,
+  buf: Uint8Array,
+  start: number,
+  end: number
+) => void
 
 const severities = ["Unspecified"].concat(
   ...["Trace", "Debug", "Info", "Warn", "Error", "Fatal"].map((level) => [level, `${level}2`, `${level}3`, `${level}4`])
 )
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")
-
-const record = (r: Reader, resource: ReadonlyArray<string>, sink: Sink, now: () => number) => {
-  const fields: Array<string> = []
-  const emit = (name: string, value: string) => {
-    fields.push(name === "" ? "_msg" : name, value)
-  }
+// A record's fields into `target`, and its time (`time_unix_nano`, else the observed time) if set.
+const record = (r: Reader, target: Target): { lo: number; hi: number } | undefined => {
   let time: { lo: number; hi: number } | undefined
   let observed: { lo: number; hi: number } | undefined
   let severityNumber = 0
@@ -52,36 +74,64 @@ const record = (r: Reader, resource: ReadonlyArray<string>, sink: Sink, now: () 
         severityNumber = r.uint32() | 0
         break
       case 3:
-        severityText = r.string()
+        severityText = r.key()
         break
       case 5:
-        anyValue(r.message(), "", emit)
-        break
-      case 6:
-        keyValue(r.message(), "", emit)
-        break
-      case 9: {
-        const id = r.bytes()
-        if (id.length > 0) fields.push("trace_id", hex(id))
+      case 6: {
+        const outer = r.enter()
+        if (r.field === 5) anyValue(r, "", target)
+        else keyValue(r, "", target)
+        r.leave(outer)
         break
       }
+      case 9:
       case 10: {
-        const id = r.bytes()
-        if (id.length > 0) fields.push("span_id", hex(id))
+        const start = r.payload()
+        if (r.payloadEnd > start)
+          target.bytes(r.field === 9 ? "trace_id" : "span_id", r.buf, start, r.payloadEnd, "hex")
         break
       }
       default:
         r.skip()
     }
   }
-  fields.push("severity", severityText !== "" ? severityText : (severities[severityNumber] ?? "Unspecified"))
-  const at = time !== undefined && (time.lo !== 0 || time.hi !== 0) ? time : observed
-  if (at !== undefined && (at.lo !== 0 || at.hi !== 0)) {
-    const { ms, nsInMs } = splitNanos(at.lo, at.hi)
-    sink(resource, fields, ms, nsInMs)
-  } else {
-    sink(resource, fields, now(), 0)
+  target.text("severity", severityText !== "" ? severityText : (severities[severityNumber] ?? "Unspecified"))
+  const set = (t: { lo: number; hi: number } | undefined) => t !== undefined && (t.lo !== 0 || t.hi !== 0)
+  return set(time) ? time : set(observed) ? observed : undefined
+}
+
+// A field without a name (a string body) is the message.
+const named = (name: string) => (name === "" ? "_msg" : name)
+
+/**
+ * The own fields of the log record at `[start, end)` of `buf` (a `log_records` field, as
+ * the sink receives it) as a flat `[name, value, …]` list in arrival order, `_msg` spelled
+ * out. Throws `WireError` on malformed protobuf.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const recordFields = (buf: Uint8Array, start: number, end: number): Array<string> => {
+  const fields: Array<string> = []
+  const r = new Reader(buf, start, end)
+  r.next()
+  r.enter()
+  record(
+    r,
+    decoding((name, value) => fields.push(named(name), value))
+  )
+  return fields
+}
+
+const nameLengths = new Map<string, number>()
+// Names repeat from record to record: measure each once.
+const nameLength = (name: string): number => {
+  let n = nameLengths.get(name)
+  if (n === undefined) {
+    n = Buffer.byteLength(name, "utf8")
+    if (nameLengths.size < 10_000) nameLengths.set(name, n)
   }
+  return n
 }
 
 /**
@@ -92,6 +142,20 @@ const record = (r: Reader, resource: ReadonlyArray<string>, sink: Sink, now: () 
  * @category decoding
  */
 export const decode = (body: Uint8Array, sink: Sink, now: () => number = Date.now): void => {
+  let fields = 0
+  let bytes = 0
+  let longestName = 0
+  const field = (name: string, valueBytes: number) => {
+    const n = nameLength(named(name))
+    fields++
+    bytes += n + valueBytes + 6
+    if (n > longestName) longestName = n
+  }
+  const measure: Target = {
+    bytes: (name: string, _buf: Uint8Array, start: number, end: number, encoding: Encoding) =>
+      field(name, textLength(end - start, encoding)),
+    text: (name: string, value: string) => field(name, Buffer.byteLength(value, "utf8"))
+  }
   const request = new Reader(body)
   while (request.next()) {
     if (request.field !== 1 || request.wire !== WireType.bytes) {
@@ -103,14 +167,34 @@ export const decode = (body: Uint8Array, sink: Sink, now: () => number = Date.no
     const scopes: Array<Reader> = []
     while (rl.next()) {
       if (rl.field === 1 && rl.wire === WireType.bytes)
-        attributesOf(rl.message(), 1, "", (name, value) => resource.push(name === "" ? "_msg" : name, value))
+        attributesOf(
+          rl.message(),
+          1,
+          "",
+          decoding((name, value) => resource.push(named(name), value))
+        )
       else if (rl.field === 2 && rl.wire === WireType.bytes) scopes.push(rl.message())
       else rl.skip()
     }
     for (const scope of scopes) {
       while (scope.next()) {
-        if (scope.field === 2 && scope.wire === WireType.bytes) record(scope.message(), resource, sink, now)
-        else scope.skip()
+        if (scope.field !== 2 || scope.wire !== WireType.bytes) {
+          scope.skip()
+          continue
+        }
+        fields = 0
+        bytes = 0
+        longestName = 0
+        const start = scope.fieldStart
+        const outer = scope.enter()
+        const at = record(scope, measure)
+        scope.leave(outer)
+        const size = { fields, bytes, longestName }
+        if (at === undefined) sink(resource, size, now(), 0, scope.buf, start, scope.pos)
+        else {
+          const { ms, nsInMs } = splitNanos(at.lo, at.hi)
+          sink(resource, size, ms, nsInMs, scope.buf, start, scope.pos)
+        }
       }
     }
   }

@@ -21,8 +21,8 @@
  */
 import { Naming } from "@gastown-otel/schema"
 import { formatExp3, formatFloat } from "../internal/GoFormat.ts"
-import { Reader, splitNanos, WireError, WireType } from "../internal/Protobuf.ts"
-import { attributesOf, keyValue } from "./AnyValue.ts"
+import { latin1, Reader, splitNanos, WireError, WireType } from "../internal/Protobuf.ts"
+import { attributesOf, decoding, keyValue } from "./AnyValue.ts"
 
 /**
  * Receives one sample. `labels` are the series' labels as a flat `[name, value, …]` list
@@ -62,17 +62,81 @@ const collect =
     pairs.push(name, value)
   }
 
+// A series' identity as the sink receives it.
+interface Labelled {
+  readonly key: string
+  readonly labels: ReadonlyArray<string>
+}
+
+// The label sets of one point's series: `pairs` holds the resource, scope and point labels
+// in arrival order; `plain` is the series of a gauge or sum point, `derived` those with a
+// suffix or an extra label (`_bucket{le}`, `{quantile}`, …).
+interface PointLabels {
+  readonly pairs: Pairs
+  plain: Labelled | undefined
+  readonly derived: Map<string, Labelled>
+}
+
+// Exporters repeat their series in every request. Per resource, scope and metric name, the
+// label sets are cached by the bytes of a point's attribute fields: the same bytes decode to
+// the same labels, so a point seen before is labelled without decoding its attributes.
+const contexts = new Map<string, Map<string, PointLabels>>()
+const cacheLimit = 200_000
+let cached = 0
+
 interface Metric {
   readonly name: string
   readonly sink: Sink
+  readonly base: Pairs
+  readonly points: Map<string, PointLabels>
+}
+
+// Where a point's attribute fields lie: usually one run of bytes; runs already closed
+// (attributes interleaved with other fields) are kept in `before`.
+interface Attributes {
+  start: number
+  end: number
+  before: string
+}
+
+const noAttributes = (): Attributes => ({ start: -1, end: -1, before: "" })
+
+const addAttribute = (attributes: Attributes, point: Reader) => {
+  const fieldStart = point.fieldStart
+  const { end } = point.bytesRange()
+  if (attributes.start < 0) attributes.start = fieldStart
+  else if (fieldStart !== attributes.end) {
+    attributes.before += latin1(point.buf, attributes.start, attributes.end)
+    attributes.start = fieldStart
+  }
+  attributes.end = end
+}
+
+// The point's attribute fields, tags included, as a string: the cache key. It is a valid
+// message of those fields alone, which the first sight of it decodes.
+const pointLabels = (metric: Metric, point: Reader, attributes: Attributes): PointLabels => {
+  const key =
+    attributes.start < 0 ? attributes.before : attributes.before + latin1(point.buf, attributes.start, attributes.end)
+  let labels = metric.points.get(key)
+  if (labels === undefined) {
+    const pairs = metric.base.slice()
+    const target = decoding(collect(pairs))
+    const fields = new Reader(Buffer.from(key, "latin1"))
+    while (fields.next()) keyValue(fields.message(), "", target)
+    if (cached >= cacheLimit) {
+      contexts.clear()
+      cached = 0
+    }
+    labels = { pairs, plain: undefined, derived: new Map() }
+    metric.points.set(key, labels)
+    cached++
+  }
+  return labels
 }
 
 // The final label set of one sample: `__name__`, then `pairs` in order with `extra` last;
-// empty values dropped, the last value of a name kept, sorted by name. Label sets repeat
-// from request to request: the result is cached under the raw pairs.
-const seriesCache = new Map<string, { readonly key: string; readonly labels: ReadonlyArray<string> }>()
-
-const finalLabels = (name: string, pairs: Pairs, extra: Pairs) => {
+// empty values dropped, the last value of a name kept, sorted by name.
+const finalLabels = (name: string, pairs: Pairs, extra: Pairs): Labelled => {
   const byName = new Map<string, string>([["__name__", Naming.promCompatible(name)]])
   const add = (list: Pairs) => {
     for (let i = 0; i < list.length; i += 2) {
@@ -88,20 +152,40 @@ const finalLabels = (name: string, pairs: Pairs, extra: Pairs) => {
   return { key: JSON.stringify(labels), labels }
 }
 
-const emitSample = (metric: Metric, suffix: string, pairs: Pairs, extra: Pairs, ms: number, value: number) => {
-  const name = metric.name + suffix
-  // Length-prefixed, so no two lists of strings read the same.
-  let raw = `${name.length}:${name}`
-  for (const part of pairs) raw += `\u0000${part.length}:${part}`
-  raw += "\u0001"
-  for (const part of extra) raw += `\u0000${part.length}:${part}`
-  let series = seriesCache.get(raw)
-  if (series === undefined) {
-    series = finalLabels(name, pairs, extra)
-    if (seriesCache.size >= 200_000) seriesCache.clear()
-    seriesCache.set(raw, series)
+// One sample of the point's series named with `suffix`, with the extra label `extraName`
+// (`le`, `vmrange`, `quantile`) unless it is empty.
+const emitSample = (
+  metric: Metric,
+  point: PointLabels,
+  suffix: string,
+  extraName: string,
+  extraValue: string,
+  ms: number,
+  value: number
+) => {
+  let series: Labelled | undefined
+  if (suffix === "" && extraName === "") series = point.plain ??= finalLabels(metric.name, point.pairs, [])
+  else {
+    const key = `${suffix}\u0000${extraName}\u0000${extraValue}`
+    series = point.derived.get(key)
+    if (series === undefined) {
+      series = finalLabels(metric.name + suffix, point.pairs, extraName === "" ? [] : [extraName, extraValue])
+      point.derived.set(key, series)
+      cached++
+    }
   }
   metric.sink(series.key, series.labels, ms, value)
+}
+
+const formatted = new Map<number, string>()
+// Bucket bounds and quantiles repeat in every point: format each once.
+const formatLabel = (v: number): string => {
+  let text = formatted.get(v)
+  if (text === undefined) {
+    text = formatFloat(v)
+    if (formatted.size < 10_000) formatted.set(v, text)
+  }
+  return text
 }
 
 const timeMs = (r: Reader): number => {
@@ -109,16 +193,15 @@ const timeMs = (r: Reader): number => {
   return splitNanos(lo, hi).ms
 }
 
-const numberPoint = (metric: Metric, point: Reader, base: Pairs) => {
-  const pairs = base.slice()
-  const emit = collect(pairs)
+const numberPoint = (metric: Metric, point: Reader) => {
+  const attributes = noAttributes()
   let ms = 0
   let value = 0
   let flags = 0
   while (point.next()) {
     switch (point.field) {
       case 7:
-        keyValue(point.message(), "", emit)
+        addAttribute(attributes, point)
         break
       case 3:
         ms = timeMs(point)
@@ -136,12 +219,11 @@ const numberPoint = (metric: Metric, point: Reader, base: Pairs) => {
         point.skip()
     }
   }
-  emitSample(metric, "", pairs, [], ms, flags & 1 ? staleNaN : value)
+  emitSample(metric, pointLabels(metric, point, attributes), "", "", "", ms, flags & 1 ? staleNaN : value)
 }
 
-const histogramPoint = (metric: Metric, point: Reader, base: Pairs) => {
-  const pairs = base.slice()
-  const emit = collect(pairs)
+const histogramPoint = (metric: Metric, point: Reader) => {
+  const attributes = noAttributes()
   let ms = 0
   let count = 0
   let sum: number | undefined
@@ -151,7 +233,7 @@ const histogramPoint = (metric: Metric, point: Reader, base: Pairs) => {
   while (point.next()) {
     switch (point.field) {
       case 9:
-        keyValue(point.message(), "", emit)
+        addAttribute(attributes, point)
         break
       case 3:
         ms = timeMs(point)
@@ -178,16 +260,17 @@ const histogramPoint = (metric: Metric, point: Reader, base: Pairs) => {
     }
   }
   if (counts.length === 0 || counts.length !== bounds.length + 1) return
+  const labels = pointLabels(metric, point, attributes)
   const stale = (v: number) => (flags & 1 ? staleNaN : v)
-  emitSample(metric, "_count", pairs, [], ms, stale(count))
-  if (sum !== undefined) emitSample(metric, "_sum", pairs, [], ms, stale(sum))
+  emitSample(metric, labels, "_count", "", "", ms, stale(count))
+  if (sum !== undefined) emitSample(metric, labels, "_sum", "", "", ms, stale(sum))
   let cumulative = 0
   for (let i = 0; i < bounds.length; i++) {
     cumulative += counts[i]!
-    emitSample(metric, "_bucket", pairs, ["le", formatFloat(bounds[i]!)], ms, stale(cumulative))
+    emitSample(metric, labels, "_bucket", "le", formatLabel(bounds[i]!), ms, stale(cumulative))
   }
   cumulative += counts[counts.length - 1]!
-  emitSample(metric, "_bucket", pairs, ["le", "+Inf"], ms, stale(cumulative))
+  emitSample(metric, labels, "_bucket", "le", "+Inf", ms, stale(cumulative))
 }
 
 const zigzag32 = (n: number) => (n >>> 1) ^ -(n & 1)
@@ -208,9 +291,8 @@ const buckets = (r: Reader): { offset: number; counts: Array<number> } => {
   return { offset, counts }
 }
 
-const exponentialPoint = (metric: Metric, point: Reader, base: Pairs) => {
-  const pairs = base.slice()
-  const emit = collect(pairs)
+const exponentialPoint = (metric: Metric, point: Reader) => {
+  const attributes = noAttributes()
   let ms = 0
   let count = 0
   let sum: number | undefined
@@ -223,7 +305,7 @@ const exponentialPoint = (metric: Metric, point: Reader, base: Pairs) => {
   while (point.next()) {
     switch (point.field) {
       case 1:
-        keyValue(point.message(), "", emit)
+        addAttribute(attributes, point)
         break
       case 3:
         ms = timeMs(point)
@@ -256,12 +338,13 @@ const exponentialPoint = (metric: Metric, point: Reader, base: Pairs) => {
         point.skip()
     }
   }
+  const labels = pointLabels(metric, point, attributes)
   const stale = (v: number) => (flags & 1 ? staleNaN : v)
-  emitSample(metric, "_count", pairs, [], ms, stale(count))
-  if (sum !== undefined) emitSample(metric, "_sum", pairs, [], ms, stale(sum))
+  emitSample(metric, labels, "_count", "", "", ms, stale(count))
+  if (sum !== undefined) emitSample(metric, labels, "_sum", "", "", ms, stale(sum))
   const range = (lower: number, upper: number) => `${formatExp3(lower)}...${formatExp3(upper)}`
   if (zeroCount > 0)
-    emitSample(metric, "_bucket", pairs, ["vmrange", range(-zeroThreshold, zeroThreshold)], ms, stale(zeroCount))
+    emitSample(metric, labels, "_bucket", "vmrange", range(-zeroThreshold, zeroThreshold), ms, stale(zeroCount))
   const ratio = Math.pow(2, -scale)
   const growth = Math.pow(2, ratio)
   const side = (b: { offset: number; counts: Array<number> }, sign: 1 | -1) => {
@@ -271,16 +354,15 @@ const exponentialPoint = (metric: Metric, point: Reader, base: Pairs) => {
       const lower = start * Math.pow(growth, i)
       const upper = lower * growth
       const label = sign === 1 ? range(lower, upper) : range(-upper, -lower)
-      emitSample(metric, "_bucket", pairs, ["vmrange", label], ms, stale(n))
+      emitSample(metric, labels, "_bucket", "vmrange", label, ms, stale(n))
     })
   }
   side(positive, 1)
   side(negative, -1)
 }
 
-const summaryPoint = (metric: Metric, point: Reader, base: Pairs) => {
-  const pairs = base.slice()
-  const emit = collect(pairs)
+const summaryPoint = (metric: Metric, point: Reader) => {
+  const attributes = noAttributes()
   let ms = 0
   let count = 0
   let sum = 0
@@ -289,7 +371,7 @@ const summaryPoint = (metric: Metric, point: Reader, base: Pairs) => {
   while (point.next()) {
     switch (point.field) {
       case 7:
-        keyValue(point.message(), "", emit)
+        addAttribute(attributes, point)
         break
       case 3:
         ms = timeMs(point)
@@ -319,15 +401,16 @@ const summaryPoint = (metric: Metric, point: Reader, base: Pairs) => {
         point.skip()
     }
   }
+  const labels = pointLabels(metric, point, attributes)
   const stale = (v: number) => (flags & 1 ? staleNaN : v)
-  emitSample(metric, "_count", pairs, [], ms, stale(count))
-  emitSample(metric, "_sum", pairs, [], ms, stale(sum))
+  emitSample(metric, labels, "_count", "", "", ms, stale(count))
+  emitSample(metric, labels, "_sum", "", "", ms, stale(sum))
   for (const [quantile, value] of quantiles) {
-    emitSample(metric, "", pairs, ["quantile", formatFloat(quantile)], ms, stale(value))
+    emitSample(metric, labels, "", "quantile", formatLabel(quantile), ms, stale(value))
   }
 }
 
-type PointDecoder = (metric: Metric, point: Reader, base: Pairs) => void
+type PointDecoder = (metric: Metric, point: Reader) => void
 
 // Gauge (5), Sum (7), Histogram (9), ExponentialHistogram (10), Summary (11): each a list
 // of data points in its field 1.
@@ -339,7 +422,8 @@ const pointDecoders: Record<number, PointDecoder> = {
   11: summaryPoint
 }
 
-const metric = (m: Reader, base: Pairs, sink: Sink) => {
+// `context` identifies `base`, the resource and scope labels.
+const metric = (m: Reader, base: Pairs, context: string, sink: Sink) => {
   let name: string | undefined
   const data: Array<[number, Reader]> = []
   while (m.next()) {
@@ -348,14 +432,27 @@ const metric = (m: Reader, base: Pairs, sink: Sink) => {
     else m.skip()
   }
   if (name === undefined) throw new WireError("a metric without a name")
-  const target: Metric = { name, sink }
+  const key = `${context}\u0001${name}`
+  let points = contexts.get(key)
+  if (points === undefined) {
+    contexts.set(key, (points = new Map()))
+    cached++
+  }
+  const target: Metric = { name, sink, base, points }
   for (const [kind, body] of data) {
     const decode = pointDecoders[kind]!
     while (body.next()) {
-      if (body.field === 1 && body.wire === WireType.bytes) decode(target, body.message(), base)
+      if (body.field === 1 && body.wire === WireType.bytes) decode(target, body.message())
       else body.skip()
     }
   }
+}
+
+// Length-prefixed, so no two lists of strings read the same.
+const contextKey = (pairs: Pairs) => {
+  let key = ""
+  for (const part of pairs) key += `${part.length}:${part}\u0000`
+  return key
 }
 
 const scopeLabels = (scope: Reader, into: Pairs) => {
@@ -366,7 +463,7 @@ const scopeLabels = (scope: Reader, into: Pairs) => {
     if (scope.field === 1) name = scope.string()
     else if (scope.field === 2) version = scope.string()
     else if (scope.field === 3 && scope.wire === WireType.bytes)
-      keyValue(scope.message(), "scope.attributes", collect(attributes))
+      keyValue(scope.message(), "scope.attributes", decoding(collect(attributes)))
     else scope.skip()
   }
   into.push("scope.name", name, "scope.version", version, ...attributes)
@@ -390,7 +487,7 @@ export const decode = (body: Uint8Array, sink: Sink): void => {
     const resource: Pairs = []
     const scopes: Array<Reader> = []
     while (rm.next()) {
-      if (rm.field === 1 && rm.wire === WireType.bytes) attributesOf(rm.message(), 1, "", collect(resource))
+      if (rm.field === 1 && rm.wire === WireType.bytes) attributesOf(rm.message(), 1, "", decoding(collect(resource)))
       else if (rm.field === 2 && rm.wire === WireType.bytes) scopes.push(rm.message())
       else rm.skip()
     }
@@ -402,7 +499,8 @@ export const decode = (body: Uint8Array, sink: Sink): void => {
         else if (sm.field === 2 && sm.wire === WireType.bytes) metrics.push(sm.message())
         else sm.skip()
       }
-      for (const m of metrics) metric(m, base, sink)
+      const context = contextKey(base)
+      for (const m of metrics) metric(m, base, context, sink)
     }
   }
 }

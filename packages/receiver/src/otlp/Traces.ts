@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Reader, WireType } from "../internal/Protobuf.ts"
-import { attributesOf, keyValue } from "./AnyValue.ts"
+import { attributesOf, decoding, keyValue, type Target } from "./AnyValue.ts"
 
 /**
  * A span as stored.
@@ -49,9 +49,9 @@ const nanos = (r: Reader) => {
 }
 
 // Object.defineProperty-free: `Object.fromEntries` keeps a key such as "__proto__" as data.
-const attributes = (fill: (emit: (name: string, value: string) => void) => void): Record<string, string> => {
+const attributes = (fill: (target: Target) => void): Record<string, string> => {
   const entries: Array<[string, string]> = []
-  fill((name, value) => entries.push([name, value]))
+  fill(decoding((name, value) => entries.push([name, value])))
   return Object.fromEntries(entries)
 }
 
@@ -65,7 +65,7 @@ const event = (r: Reader) => {
     else if (r.field === 3 && r.wire === WireType.bytes) attrs.push(r.message())
     else r.skip()
   }
-  return { timeNs, name, attributes: attributes((emit) => attrs.forEach((kv) => keyValue(kv, "", emit))) }
+  return { timeNs, name, attributes: attributes((target) => attrs.forEach((kv) => keyValue(kv, "", target))) }
 }
 
 const link = (r: Reader) => {
@@ -78,7 +78,7 @@ const link = (r: Reader) => {
     else if (r.field === 4 && r.wire === WireType.bytes) attrs.push(r.message())
     else r.skip()
   }
-  return { traceId, spanId, attributes: attributes((emit) => attrs.forEach((kv) => keyValue(kv, "", emit))) }
+  return { traceId, spanId, attributes: attributes((target) => attrs.forEach((kv) => keyValue(kv, "", target))) }
 }
 
 const span = (r: Reader, resource: Record<string, string>, scope: Span["scope"]): Span => {
@@ -154,7 +154,7 @@ const span = (r: Reader, resource: Record<string, string>, scope: Span["scope"])
     kind,
     startNs,
     endNs,
-    attributes: attributes((emit) => attrs.forEach((kv) => keyValue(kv, "", emit))),
+    attributes: attributes((target) => attrs.forEach((kv) => keyValue(kv, "", target))),
     events,
     links,
     status,
@@ -183,7 +183,7 @@ export const decode = (body: Uint8Array): Array<Span> => {
     while (rs.next()) {
       if (rs.field === 1 && rs.wire === WireType.bytes) {
         const message = rs.message()
-        resource = attributes((emit) => attributesOf(message, 1, "", emit))
+        resource = attributes((target) => attributesOf(message, 1, "", target))
       } else if (rs.field === 2 && rs.wire === WireType.bytes) scopes.push(rs.message())
       else rs.skip()
     }

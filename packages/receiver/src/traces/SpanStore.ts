@@ -22,6 +22,8 @@ export interface SpanStore {
   readonly recentTraces: (limit: number) => ReadonlyArray<string>
   /** Deletes spans that ended before `cutoffMs`; inside a transaction. */
   readonly deleteBefore: (cutoffMs: number) => void
+  /** Spans written since the store was opened (a rolled-back write included): a change marker for live views. */
+  readonly written: () => number
 }
 
 /**
@@ -40,8 +42,10 @@ export const make = (db: DatabaseSync): SpanStore => {
   )
   recent.setReadBigInts(true)
   const deleteOld = db.prepare("DELETE FROM spans WHERE end_ns < ?")
+  let written = 0
   return {
     write: (spans) => {
+      written += spans.length
       for (const span of spans) {
         upsert.run(span.traceId, span.spanId, BigInt(span.startNs), BigInt(span.endNs), JSON.stringify(span))
       }
@@ -50,6 +54,7 @@ export const make = (db: DatabaseSync): SpanStore => {
     recentTraces: (limit) => recent.all(limit).map((row) => row.trace_id as string),
     deleteBefore: (cutoffMs) => {
       deleteOld.run(BigInt(cutoffMs) * 1_000_000n)
-    }
+    },
+    written: () => written
   }
 }

@@ -2,34 +2,15 @@
 // `@opentelemetry/otlp-transformer` (its generated protobufjs root), which share no code
 // with the receiver's decoder. Objects use protobufjs' JSON-ish form: camelCase fields,
 // 64-bit integers as decimal strings, bytes as base64 strings.
-import { createRequire } from "node:module"
-
-interface MessageType {
-  readonly fromObject: (object: unknown) => unknown
-  readonly encode: (message: unknown) => { finish: () => Uint8Array }
-}
-
-interface GeneratedRoot {
-  readonly opentelemetry: {
-    readonly proto: {
-      readonly collector: {
-        readonly metrics: { readonly v1: { readonly ExportMetricsServiceRequest: MessageType } }
-        readonly logs: { readonly v1: { readonly ExportLogsServiceRequest: MessageType } }
-        readonly trace: { readonly v1: { readonly ExportTraceServiceRequest: MessageType } }
-      }
-    }
-  }
-}
-
-const require = createRequire(import.meta.url)
-const root = require("@opentelemetry/otlp-transformer/build/src/generated/root.js") as GeneratedRoot
-const collector = root.opentelemetry.proto.collector
+import { type MessageType, metricsMessages, requests } from "@gastown-otel/testkit/OfficialProtos"
 
 const encodeWith = (type: MessageType, object: unknown): Uint8Array => type.encode(type.fromObject(object)).finish()
 
-export const encodeMetrics = (object: unknown) => encodeWith(collector.metrics.v1.ExportMetricsServiceRequest, object)
-export const encodeLogs = (object: unknown) => encodeWith(collector.logs.v1.ExportLogsServiceRequest, object)
-export const encodeTraces = (object: unknown) => encodeWith(collector.trace.v1.ExportTraceServiceRequest, object)
+export const encodeMetrics = (object: unknown) => encodeWith(requests.metrics, object)
+export const encodeLogs = (object: unknown) => encodeWith(requests.logs, object)
+export const encodeTraces = (object: unknown) => encodeWith(requests.traces, object)
+/** One message of `opentelemetry.proto.metrics.v1` (`Metric`, `Sum`, `NumberDataPoint`, …). */
+export const encodeMetricsMessage = (type: string, object: unknown) => encodeWith(metricsMessages[type]!, object)
 
 export type Value = string | number | boolean | { readonly int: string } | { readonly bytes: string }
 

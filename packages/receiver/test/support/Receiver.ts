@@ -1,5 +1,6 @@
 // A receiver for one test file: the store in a fresh temporary directory and both servers
 // on free ports of 127.0.0.1, closed (and the directory removed) with the layer.
+import { assert } from "@effect/vitest"
 import { TempDir } from "@gastown-otel/testkit"
 import { Context, Effect, Layer } from "effect"
 import * as path from "node:path"
@@ -14,13 +15,13 @@ export class TestReceiver extends Context.Service<
 
 export const tempDir = TempDir.make("receiver-test-")
 
-export const layer = (options: Server.Options = {}) =>
+export const layer = (options: Server.Options = {}, routes: Server.Routes = QueryRoutes.routes) =>
   Layer.effect(
     TestReceiver,
     Effect.gen(function* () {
       const dataDir = yield* tempDir
       const context = yield* Layer.build(
-        Server.layer({ metricsPort: 0, logsPort: 0, ...options }, QueryRoutes.routes).pipe(
+        Server.layer({ metricsPort: 0, logsPort: 0, ...options }, routes).pipe(
           Layer.provideMerge(Store.layer({ dataDir: path.join(dataDir, "data") }))
         )
       )
@@ -52,3 +53,20 @@ export const get = (url: string): Effect.Effect<Response> =>
     const response = await fetch(url)
     return { status: response.status, body: await response.text() }
   })
+
+/** A test receiver holding `requests` (metrics and logs OTLP bodies), each stored with a 200. */
+export const seeded = (requests: {
+  readonly metrics?: ReadonlyArray<Uint8Array>
+  readonly logs?: ReadonlyArray<Uint8Array>
+}) =>
+  Layer.effectDiscard(
+    Effect.gen(function* () {
+      const { receiver } = yield* TestReceiver
+      for (const body of requests.metrics ?? []) {
+        assert.strictEqual((yield* post(receiver.metricsUrl + Server.paths.metrics[0], body)).status, 200)
+      }
+      for (const body of requests.logs ?? []) {
+        assert.strictEqual((yield* post(receiver.logsUrl + Server.paths.logs[0], body)).status, 200)
+      }
+    })
+  ).pipe(Layer.provideMerge(layer()))

@@ -1,5 +1,6 @@
 // A real `gastown-otel serve` process on free ports, for tests that kill it or point real
 // clients at it. It is killed when the scope ends if it still runs.
+import { Process } from "@gastown-otel/testkit"
 import { Effect } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -51,4 +52,15 @@ export const stop = (running: Running, signal: NodeJS.Signals) =>
   Effect.promise(() => {
     running.child.kill(signal)
     return running.exited
+  })
+
+/** Runs `gastown-otel args…` from its sources to the end (or as `options` say) and returns what it printed. */
+export const cli = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {},
+  options: Omit<Process.Options, "env"> = {}
+): Effect.Effect<Process.Ran> =>
+  Process.run(process.execPath, ["--conditions=@gastown-otel/source", bin, ...args], {
+    env: Process.environment(env),
+    ...options
   })

@@ -2,10 +2,10 @@
 // predates OTLP ingestion) as a differential oracle. It runs on 127.0.0.1 with a free port
 // and a temporary storage directory, both gone with the scope; it is fed through
 // /api/v1/import (JSON lines) and flushed so that imported samples answer at once.
+import { Ports } from "@gastown-otel/testkit"
 import { Context, Effect, Layer } from "effect"
 import { spawn, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
-import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 
@@ -27,6 +27,8 @@ export interface Shape {
   readonly url: string
   readonly version: string
   readonly import: (series: ReadonlyArray<ImportSeries>) => Effect.Effect<void, Error>
+  /** Makes samples imported by another client searchable: waits for `expected` series in the range. */
+  readonly flush: (expected: number, firstMs: number, lastMs: number) => Effect.Effect<void, Error>
   readonly get: (path: string, params: URLSearchParams) => Effect.Effect<Answer, Error>
 }
 
@@ -44,15 +46,6 @@ const ensureInstalled = Effect.sync(() => {
   }
 })
 
-const freePort = Effect.callback<number, Error>((resume) => {
-  const server = net.createServer()
-  server.once("error", (e) => resume(Effect.fail(e)))
-  server.listen(0, "127.0.0.1", () => {
-    const { port } = server.address() as net.AddressInfo
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
-
 // A real pause (not the test clock's): VictoriaMetrics runs in real time.
 const pause = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 100)))
 
@@ -68,7 +61,7 @@ const request = (url: string, init?: RequestInit) =>
 
 export const make = Effect.gen(function* () {
   yield* ensureInstalled
-  const port = yield* freePort
+  const port = yield* Ports.free
   const dir = yield* Effect.acquireRelease(
     Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "vm-oracle-"))),
     (d) => Effect.sync(() => fs.rmSync(d, { recursive: true, force: true }))
@@ -129,25 +122,18 @@ export const make = Effect.gen(function* () {
       )
     )
 
-  const importSeries = (series: ReadonlyArray<ImportSeries>) =>
+  // Flushes what was imported and waits until `expected` series with samples in
+  // [firstMs, lastMs] answer a query.
+  const flush = (expected: number, firstMs: number, lastMs: number) =>
     Effect.gen(function* () {
-      const body = series
-        .map((s) => JSON.stringify({ metric: s.labels, values: s.values, timestamps: s.timestamps }))
-        .join("\n")
-      const r = yield* request(`${url}/api/v1/import`, { method: "POST", body })
-      if (r.status !== 204) return yield* Effect.fail(new Error(`import answered ${r.status}: ${r.text}`))
       yield* request(`${url}/internal/force_flush`)
-      // Imported series become searchable after the flush; wait until all of them are.
-      const expected = new Set(series.map((s) => JSON.stringify(Object.entries(s.labels).toSorted()))).size
-      const last = Math.max(...series.map((s) => s.timestamps.at(-1) ?? 0))
-      const first = Math.min(...series.map((s) => s.timestamps[0] ?? last))
       // One instant whose look-behind (the step) covers every imported sample.
       const count = get(
         "/api/v1/query",
         new URLSearchParams({
           query: 'count({__name__=~".+"})',
-          time: String(last / 1000),
-          step: `${Math.ceil((last - first) / 1000) + 60}s`
+          time: String(lastMs / 1000),
+          step: `${Math.ceil((lastMs - firstMs) / 1000) + 60}s`
         })
       ).pipe(
         Effect.map((a) =>
@@ -165,7 +151,20 @@ export const make = Effect.gen(function* () {
       )
     })
 
-  return VictoriaMetrics.of({ url, version, import: importSeries, get })
+  const importSeries = (series: ReadonlyArray<ImportSeries>) =>
+    Effect.gen(function* () {
+      const body = series
+        .map((s) => JSON.stringify({ metric: s.labels, values: s.values, timestamps: s.timestamps }))
+        .join("\n")
+      const r = yield* request(`${url}/api/v1/import`, { method: "POST", body })
+      if (r.status !== 204) return yield* Effect.fail(new Error(`import answered ${r.status}: ${r.text}`))
+      const expected = new Set(series.map((s) => JSON.stringify(Object.entries(s.labels).toSorted()))).size
+      const last = Math.max(...series.map((s) => s.timestamps.at(-1) ?? 0))
+      const first = Math.min(...series.map((s) => s.timestamps[0] ?? last))
+      yield* flush(expected, first, last)
+    })
+
+  return VictoriaMetrics.of({ url, version, import: importSeries, flush, get })
 })
 
 export const layer = Layer.effect(VictoriaMetrics, make)
