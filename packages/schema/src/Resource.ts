@@ -1,5 +1,6 @@
 /**
- * The OTLP resource attribute keys and service names (docs/contract.md#resource-and-correlation-labels).
+ * The OTLP resource attribute keys and service names (docs/contract.md#resource-and-correlation-labels), and the
+ * standard keys a span carries beside the correlation labels.
  *
  * @since 0.1.0
  */
@@ -15,6 +16,21 @@ export const keys = {
   serviceName: "service.name",
   serviceVersion: "service.version",
   hostName: "host.name"
+} as const
+
+/**
+ * What a span that failed or was interrupted carries: OpenTelemetry's exception event (its name and attribute
+ * keys), and the attribute Effect's tracers set on a span whose fiber was interrupted.
+ *
+ * @since 0.1.0
+ * @category spans
+ */
+export const spanKeys = {
+  exceptionEvent: "exception",
+  exceptionType: "exception.type",
+  exceptionMessage: "exception.message",
+  exceptionStacktrace: "exception.stacktrace",
+  interrupted: "effect.fiber.interrupted"
 } as const
 
 /**

@@ -17,6 +17,8 @@ export const DropReason = Schema.Literals([
   "invalid_event",
   "record_failed",
   "log_buffer_full",
+  "span_buffer_full",
+  "span_event_limit",
   "series_limit",
   "label_folded",
   "export_failed",

@@ -6,10 +6,9 @@
 // each event's `Schema.is` compiled by Effect's schema JIT, against the interpreter.
 //
 //   bash scripts/with-node.sh node packages/telemetry/bench/emit.ts
-import { Catalogue, Correlation } from "@gastown-otel/schema"
+import { Catalogue } from "@gastown-otel/schema"
 import { Labels, Telemetry } from "@gastown-otel/telemetry"
 import * as Bench from "@gastown-otel/testkit/Bench"
-import { type Attributes, ValueType } from "@opentelemetry/api"
 import { LoggerProvider, type LogRecordProcessor, type SdkLogRecord } from "@opentelemetry/sdk-logs"
 import {
   AggregationTemporality,
@@ -23,6 +22,7 @@ import * as Emit from "../src/internal/Emit.ts"
 import * as Recorder from "../src/internal/Recorder.ts"
 import * as Validate from "../src/internal/Validate.ts"
 import * as Events from "./Events.ts"
+import * as Sdk from "./Sdk.ts"
 
 const N = 20_000
 const ROUNDS = 15
@@ -76,10 +76,6 @@ const accessor = (): ReadonlyArray<Bench.Row> => {
   ]
 }
 
-const metricLabels = Object.fromEntries(
-  Correlation.metricKeys.map((k) => [k, Events.labels[k as keyof typeof Events.labels]])
-)
-
 // The SDK as an app would set it up: a meter provider whose reader exports every hour (not
 // during the bench), and a logger provider whose processor buffers the records until an export,
 // as the SDK's batch processor does and as our recorder does. (Its simple processor would start
@@ -101,46 +97,11 @@ const sdk: Contender = (events, n) => {
   })
   const buffered: Array<SdkLogRecord> = []
   const loggerProvider = new LoggerProvider({ processors: [buffering(buffered)] })
-  const meter = meterProvider.getMeter("bench")
-  const logger = loggerProvider.getLogger("bench")
-  const metricsOf = Catalogue.metrics.filter((m) => m.event === events[0]!._tag)
-  // The event's label fields: its metrics share them, and so one attributes object per event.
-  const labelFields = [...new Set(metricsOf.flatMap((m) => m.labels))]
-  const instruments = metricsOf.map((m) => {
-    const options = { unit: m.unit, valueType: m.valueType === "int" ? ValueType.INT : ValueType.DOUBLE }
-    const record: (value: number, attributes: Attributes) => void =
-      m.kind === "counter"
-        ? (
-            (c) => (v, a) =>
-              c.add(v, a)
-          )(meter.createCounter(m.name, options))
-        : m.kind === "gauge"
-          ? (
-              (g) => (v, a) =>
-                g.record(v, a)
-            )(meter.createGauge(m.name, options))
-          : (
-              (h) => (v, a) =>
-                h.record(v, a)
-            )(meter.createHistogram(m.name, { ...options, advice: { explicitBucketBoundaries: [...m.boundaries!] } }))
-    return { metric: m, record }
-  })
+  const record = Sdk.recorder(meterProvider.getMeter("bench"), loggerProvider.getLogger("bench"), events[0]!._tag)
   return {
     round: () => {
       for (let i = 0; i < n; i++) {
-        const event = events[i & mask]! as unknown as Record<string, string | number | boolean>
-        const attributes: Attributes = { ...metricLabels }
-        for (const label of labelFields) attributes[label] = String(event[label])
-        for (const { metric, record } of instruments) {
-          record(metric.value === undefined ? 1 : (event[metric.value] as number), attributes)
-        }
-        const { _tag, ...fields } = event
-        logger.emit({
-          body: _tag as string,
-          severityNumber: event["status"] === "error" ? 17 : 9,
-          severityText: event["status"] === "error" ? "ERROR" : "INFO",
-          attributes: { ...Events.labels, ...fields }
-        })
+        record(events[i & mask]!)
         // Handed to the exporter as often as ours are.
         if (i % DRAIN_EVERY === DRAIN_EVERY - 1 || i === n - 1) buffered.length = 0
       }

@@ -7,9 +7,9 @@
 // bytes on the wire and what each allocates.
 //
 //   bash scripts/with-node.sh node packages/telemetry/bench/encode.ts
-import { Catalogue, Correlation } from "@gastown-otel/schema"
+import { Catalogue } from "@gastown-otel/schema"
 import * as Bench from "@gastown-otel/testkit/Bench"
-import { type Attributes, ValueType } from "@opentelemetry/api"
+import type { Attributes } from "@opentelemetry/api"
 import { ProtobufLogsSerializer, ProtobufMetricsSerializer } from "@opentelemetry/otlp-transformer"
 import { resourceFromAttributes } from "@opentelemetry/resources"
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs"
@@ -28,6 +28,7 @@ import * as Recorder from "../src/internal/Recorder.ts"
 import * as Totals from "../src/internal/Totals.ts"
 import * as UnixNanos from "../src/internal/UnixNanos.ts"
 import * as Events from "./Events.ts"
+import * as Sdk from "./Sdk.ts"
 
 const RECORDS = 1_000
 const ROUNDS = 15
@@ -166,10 +167,6 @@ const otelLogs = (records: ReadonlyArray<LogRecordData>) => {
   return exporter.getFinishedLogRecords()
 }
 
-const metricLabels = Object.fromEntries(
-  Correlation.metricKeys.map((k) => [k, Events.labels[k as keyof typeof Events.labels]])
-)
-
 const otelMetrics = async () => {
   const reader = new PeriodicExportingMetricReader({
     exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
@@ -178,29 +175,10 @@ const otelMetrics = async () => {
   const provider = new MeterProvider({ resource: resourceFromAttributes(resourceAttributes), readers: [reader] })
   const meter = provider.getMeter(scope.name, scope.version)
   for (const m of Catalogue.metrics) {
-    const options = {
-      description: m.description,
-      unit: m.unit,
-      valueType: m.valueType === "int" ? ValueType.INT : ValueType.DOUBLE
-    }
-    const record: (value: number, attributes: Attributes) => void =
-      m.kind === "counter"
-        ? (
-            (c) => (v, a) =>
-              c.add(v, a)
-          )(meter.createCounter(m.name, options))
-        : m.kind === "gauge"
-          ? (
-              (g) => (v, a) =>
-                g.record(v, a)
-            )(meter.createGauge(m.name, options))
-          : (
-              (h) => (v, a) =>
-                h.record(v, a)
-            )(meter.createHistogram(m.name, { ...options, advice: { explicitBucketBoundaries: [...m.boundaries!] } }))
+    const record = Sdk.instrument(meter, m)
     for (const event of Events.pool(m.event as Catalogue.EventName)) {
       const fields = event as unknown as Record<string, string | number | boolean>
-      const attributes: Attributes = { ...metricLabels }
+      const attributes: Attributes = { ...Sdk.metricLabels }
       for (const label of m.labels) attributes[label] = String(fields[label])
       record(m.value === undefined ? 1 : (fields[m.value] as number), attributes)
     }

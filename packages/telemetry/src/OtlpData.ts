@@ -1,6 +1,6 @@
 /**
- * The plain data the OTLP encoder takes: just the parts of the OTLP metrics and logs protos we send, with
- * nanosecond timestamps as bigints.
+ * The plain data the OTLP encoder takes: just the parts of the OTLP metrics, logs and traces protos we send,
+ * with nanosecond timestamps as bigints.
  *
  * @since 0.1.0
  */
@@ -156,4 +156,81 @@ export interface ResourceLogs {
   readonly resource: ReadonlyArray<KeyValue>
   readonly scope: Scope
   readonly records: ReadonlyArray<LogRecordData>
+}
+
+/**
+ * An event on a span.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SpanEventData {
+  readonly name: string
+  readonly timeUnixNano: bigint
+  readonly attributes: ReadonlyArray<KeyValue>
+}
+
+/**
+ * A link from a span to another span; `traceId` is 32 hex chars and `spanId` 16.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SpanLinkData {
+  readonly traceId: string
+  readonly spanId: string
+  readonly attributes: ReadonlyArray<KeyValue>
+}
+
+/**
+ * OTLP span kind.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SpanKind = "internal" | "server" | "client" | "producer" | "consumer"
+
+/**
+ * OTLP span status: unset, ok, or error with a message.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SpanStatus =
+  { readonly code: "unset" } | { readonly code: "ok" } | { readonly code: "error"; readonly message: string }
+
+/**
+ * One ended span; ids in lowercase hex (a malformed id is left out), what a limit kept out counted in the
+ * `dropped*` fields.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SpanData {
+  readonly traceId: string
+  readonly spanId: string
+  readonly parentSpanId?: string | undefined
+  readonly name: string
+  readonly kind: SpanKind
+  readonly startTimeUnixNano: bigint
+  readonly endTimeUnixNano: bigint
+  readonly attributes: ReadonlyArray<KeyValue>
+  readonly droppedAttributesCount: number
+  readonly events: ReadonlyArray<SpanEventData>
+  readonly droppedEventsCount: number
+  readonly links: ReadonlyArray<SpanLinkData>
+  readonly droppedLinksCount: number
+  readonly status: SpanStatus
+}
+
+/**
+ * The spans of one resource and scope.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResourceSpans {
+  readonly resource: ReadonlyArray<KeyValue>
+  readonly scope: Scope
+  readonly spans: ReadonlyArray<SpanData>
 }

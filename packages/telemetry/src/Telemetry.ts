@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { type Catalogue, type Derive, type Correlation, Resource, type SelfEvents } from "@gastown-otel/schema"
-import { Console, Context, type Duration, Effect, Layer, type Scope } from "effect"
+import { Console, Context, type Duration, Effect, Layer, type Scope, Tracer } from "effect"
 import { hostname } from "node:os"
 import * as TelemetryConfig from "./TelemetryConfig.ts"
 import * as Labels from "./Labels.ts"
@@ -41,11 +41,11 @@ export interface Shape {
  * @category models
  */
 export interface Unsent {
-  readonly signal: "metrics" | "logs"
+  readonly signal: "metrics" | "logs" | "traces"
   /** The endpoint, without credentials. */
   readonly url: string
   readonly requests: number
-  /** Metric points and log records in those requests. */
+  /** Metric points, log records or spans in those requests. */
   readonly records: number
   /**
    * Why, in words that name the URL: the backend is unreachable or unavailable, refused
@@ -131,7 +131,10 @@ export const flushReport: Effect.Effect<FlushReport, never, Telemetry> = Telemet
 export interface Options {
   readonly metricsUrl: string
   readonly logsUrl: string
-  /** Spans are exported here (OTLP protobuf) when set. */
+  /**
+   * Spans are exported here (OTLP protobuf) when set: {@link layer} then provides a tracer whose ended spans
+   * are spooled and sent like metrics and logs.
+   */
   readonly tracesUrl?: string | undefined
   /** Resource attributes: service.name, service.version, host.name and the user's own. */
   readonly resource: Readonly<Record<string, string>>
@@ -168,19 +171,20 @@ const exporter = Effect.promise(() => import("./internal/Exporter.ts"))
 /**
  * The live service as a scoped effect: records in memory, exports OTLP/HTTP protobuf to
  * VictoriaMetrics and VictoriaLogs on an interval (when `exportInterval` is set) and when
- * the scope closes, within `shutdownTimeout`; what is not sent waits in the spool.
+ * the scope closes, within `shutdownTimeout`; what is not sent waits in the spool. Spans
+ * need the tracer that {@link layer} provides.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<Shape, never, Scope.Scope> =>
-  Effect.flatMap(exporter, (live) => live.make(options))
+  Effect.flatMap(exporter, (live) => Effect.map(live.make(options), ({ service }) => service))
 
 /**
- * The live layer: {@link make} as the `Telemetry` service, the labels of `options`, and
- * spans through Effect's OTLP tracer when a traces URL is set. It flushes when the layer's
- * scope closes (normal exit, failure, interruption by SIGINT/SIGTERM under
- * `NodeRuntime.runMain`).
+ * The live layer: {@link make} as the `Telemetry` service, the labels of `options`, and,
+ * when a traces URL is set, a `Tracer` whose ended spans the same exporter encodes, spools
+ * and sends with the metrics and logs. It flushes when the layer's scope closes (normal
+ * exit, failure, interruption by SIGINT/SIGTERM under `NodeRuntime.runMain`).
  *
  * The type needs nothing although the exporter uses `node:net`, `node:fs` and signal
  * handlers directly: this package runs on Node only (see `engines`), and the exporter works on
@@ -191,9 +195,13 @@ export const make = (options: Options): Effect.Effect<Shape, never, Scope.Scope>
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<Telemetry> =>
-  Layer.mergeAll(
-    Layer.effect(Telemetry, make(options)),
-    Layer.unwrap(Effect.map(exporter, (live) => live.tracerLayer(options)))
+  Layer.effectContext(
+    Effect.flatMap(exporter, (live) =>
+      Effect.map(live.make(options), ({ service, tracer }) => {
+        const context = Context.make(Telemetry, service)
+        return tracer === undefined ? context : Context.add(context, Tracer.Tracer, tracer)
+      })
+    )
   ).pipe(Layer.provideMerge(Labels.layer(options.labels)))
 
 /**

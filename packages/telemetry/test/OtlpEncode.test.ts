@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 import { logsRequest, metricsRequest } from "../src/internal/otlp/Encode.ts"
+import { tracesRequest } from "../src/internal/otlp/EncodeTraces.ts"
+import * as Recorder from "../src/internal/Recorder.ts"
 import type {
   HistogramPoint,
   KeyValue,
@@ -9,10 +11,18 @@ import type {
   NumberPoint,
   ResourceLogs,
   ResourceMetrics,
-  Scope
+  Scope,
+  SpanData
 } from "../src/OtlpData.ts"
-import type { DecodedLogRecord, DecodedMetric } from "@gastown-otel/testkit/OtlpDecode"
-import { attributeTypes, attributesOf, decodeLogs, decodeMetrics, idHex } from "@gastown-otel/testkit/OtlpDecode"
+import type { DecodedLogRecord, DecodedMetric, DecodedSpan } from "@gastown-otel/testkit/OtlpDecode"
+import {
+  attributeTypes,
+  attributesOf,
+  decodeLogs,
+  decodeMetrics,
+  decodeTraces,
+  idHex
+} from "@gastown-otel/testkit/OtlpDecode"
 
 const T0 = 1_764_000_000_123_456_789n
 const T1 = 1_764_000_060_987_654_321n
@@ -372,6 +382,151 @@ describe("OTLP logs encoding", () => {
     const bytes = logsRequest([])
     assert.strictEqual(bytes.length, 0)
     assert.deepStrictEqual(decodeLogs(bytes), { resourceLogs: [] })
+  })
+})
+
+const traceId = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+const span = (overrides: Partial<SpanData> = {}): SpanData => ({
+  traceId,
+  spanId: "00f067aa0ba902b7",
+  name: "gt sling",
+  kind: "internal",
+  startTimeUnixNano: T0,
+  endTimeUnixNano: T1,
+  attributes: [],
+  droppedAttributesCount: 0,
+  events: [],
+  droppedEventsCount: 0,
+  links: [],
+  droppedLinksCount: 0,
+  status: { code: "ok" },
+  ...overrides
+})
+
+// Encodes one span in a request of its own and returns it decoded.
+const roundTripSpan = (s: SpanData): DecodedSpan =>
+  only(only(only(decodeTraces(tracesRequest([{ resource: [], scope, spans: [s] }])).resourceSpans).scopeSpans).spans)
+
+describe("OTLP traces encoding", () => {
+  it("round-trips every span field", () => {
+    const decoded = decodeTraces(
+      tracesRequest([
+        {
+          resource,
+          scope,
+          spans: [
+            span({
+              parentSpanId: "a3ce929d0e0e4736",
+              kind: "client",
+              attributes: allTypes,
+              droppedAttributesCount: 2,
+              events: [
+                { name: "bd.call", timeUnixNano: T0 + 5n, attributes: allTypes },
+                { name: "retry", timeUnixNano: T0 + 9n, attributes: [] }
+              ],
+              droppedEventsCount: 7,
+              links: [
+                { traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", attributes: allTypes }
+              ],
+              droppedLinksCount: 1,
+              status: { code: "error", message: "exit status 1" }
+            }),
+            span({ spanId: "00f067aa0ba902b8", name: "second", kind: "server" })
+          ]
+        }
+      ])
+    )
+    const rs = only(decoded.resourceSpans)
+    assert.deepStrictEqual(attributesOf(rs.resource!.attributes)["service.name"], "gt")
+    const ss = only(rs.scopeSpans)
+    assert.strictEqual(ss.scope?.name, scope.name)
+    assert.strictEqual(ss.scope?.version, scope.version)
+    const [first, second] = ss.spans
+    assert.strictEqual(idHex(first?.traceId), traceId)
+    assert.strictEqual(idHex(first?.spanId), "00f067aa0ba902b7")
+    assert.strictEqual(idHex(first?.parentSpanId), "a3ce929d0e0e4736")
+    assert.strictEqual(first?.name, "gt sling")
+    // SpanKind: CLIENT = 3, SERVER = 2.
+    assert.strictEqual(first?.kind, 3)
+    assert.strictEqual(big(first?.startTimeUnixNano), T0)
+    assert.strictEqual(big(first?.endTimeUnixNano), T1)
+    assert.deepStrictEqual(attributesOf(first!.attributes), { rig: "gastown", attempt: -3, ratio: 1.5, cached: false })
+    assert.deepStrictEqual(attributeTypes(first!.attributes), {
+      rig: "string",
+      attempt: "int",
+      ratio: "double",
+      cached: "bool"
+    })
+    assert.strictEqual(first?.droppedAttributesCount, 2)
+    assert.deepStrictEqual(
+      first!.events.map((e) => [e.name, big(e.timeUnixNano), attributesOf(e.attributes)]),
+      [
+        ["bd.call", T0 + 5n, { rig: "gastown", attempt: -3, ratio: 1.5, cached: false }],
+        ["retry", T0 + 9n, {}]
+      ]
+    )
+    assert.strictEqual(first?.droppedEventsCount, 7)
+    const link = only(first!.links)
+    assert.strictEqual(idHex(link.traceId), "0af7651916cd43dd8448eb211c80319c")
+    assert.strictEqual(idHex(link.spanId), "b7ad6b7169203331")
+    assert.deepStrictEqual(attributeTypes(link.attributes), attributeTypes(first!.attributes))
+    assert.strictEqual(first?.droppedLinksCount, 1)
+    // StatusCode: ERROR = 2, OK = 1.
+    assert.deepStrictEqual(first?.status, { code: 2, message: "exit status 1" })
+    assert.strictEqual(second?.kind, 2)
+    assert.deepStrictEqual(second?.status, { code: 1 })
+    assert.isUndefined(second?.parentSpanId)
+    assert.isUndefined(second?.droppedAttributesCount, "a zero count is left out, as a canonical encoder does")
+  })
+
+  it("every kind and status as its enum value", () => {
+    const kinds = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const
+    for (const [kind, value] of Object.entries(kinds)) {
+      assert.strictEqual(roundTripSpan(span({ kind: kind as SpanData["kind"] })).kind, value, kind)
+    }
+    assert.deepStrictEqual(roundTripSpan(span({ status: { code: "unset" } })).status, {}, "UNSET is the default")
+  })
+
+  it("drops malformed ids, keeps the rest of the span", () => {
+    const bad = roundTripSpan(span({ traceId: "4bf92f35", parentSpanId: "zz", spanId: "00f067aa0ba902b7" }))
+    assert.isUndefined(bad.traceId)
+    assert.isUndefined(bad.parentSpanId)
+    assert.strictEqual(idHex(bad.spanId), "00f067aa0ba902b7")
+    assert.strictEqual(bad.name, "gt sling")
+  })
+
+  it("a span event made from a recorded log record carries the record's attributes, typed as on the record", () => {
+    const recorder = Recorder.make({})
+    const recorded = recorder.record(
+      {
+        _tag: "bd.call",
+        subcommand: "update",
+        args: "update gt-1 --token=s3cr3t-value",
+        duration_ms: 41,
+        status: "error",
+        stdout: "x".repeat(3000)
+      },
+      { "gt.rig": "mol", "gt.run_id": "run-7" },
+      undefined,
+      1_764_000_000_123.5,
+      true
+    )!
+    const { logs } = recorder.drain()
+    const log = only(
+      only(only(decodeLogs(logsRequest([{ resource: [], scope, records: logs }])).resourceLogs).scopeLogs).logRecords
+    )
+    const event = only(roundTripSpan(span({ events: [recorded] })).events)
+    assert.strictEqual(event.name, "bd.call")
+    assert.strictEqual(big(event.timeUnixNano), big(log.timeUnixNano))
+    assert.deepStrictEqual(event.attributes, log.attributes, "the same attributes, types and order")
+    assert.strictEqual(attributeTypes(event.attributes)["duration_ms"], "double", "a double field stays a double")
+  })
+
+  it("encodes an empty request as an empty message", () => {
+    const bytes = tracesRequest([])
+    assert.strictEqual(bytes.length, 0)
+    assert.deepStrictEqual(decodeTraces(bytes), { resourceSpans: [] })
   })
 })
 

@@ -82,7 +82,7 @@ describe("Recorder", () => {
       ([event, labels, options]) => {
         const recorder = Recorder.make({ derive: options })
         const time = 1_764_000_000_123.456
-        const attributes = recorder.record(event, labels, undefined, time, true)
+        const spanEvent = recorder.record(event, labels, undefined, time, true)
         // A second labels object with the same values: the series tables are shared.
         recorder.record(event, { ...labels }, undefined, time, false)
         const { logs, series } = recorder.drain()
@@ -96,7 +96,14 @@ describe("Recorder", () => {
           assert.strictEqual(log.timeUnixNano, BigInt(Math.round(time * 1e6)))
           assert.deepStrictEqual(log.attributes, derived.attributes.map(expectedKeyValue))
         }
-        assert.deepStrictEqual(attributes, Object.fromEntries(derived.attributes.map((a) => [a.key, a.value])))
+        // As a span event: the first log record itself, named after the event, and as a plain object for
+        // spans other than ours.
+        assert.strictEqual(spanEvent, logs[0])
+        assert.strictEqual(spanEvent!.name, derived.body)
+        assert.deepStrictEqual(
+          spanEvent!.toAttributes(),
+          Object.fromEntries(derived.attributes.map((a) => [a.key, a.value]))
+        )
         // The encoder writes buffered records' attributes from their values: the same on the wire.
         const wire = decodeLogs(logsRequest([{ resource: [], scope: { name: "test", version: "0" }, records: logs }]))
         for (const decoded of wire.resourceLogs[0]!.scopeLogs[0]!.logRecords) {

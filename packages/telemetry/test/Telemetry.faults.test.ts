@@ -1,12 +1,15 @@
 // A backend that refuses, hangs, is slow, fails or resets (docs/contract.md#delivery-and-failure): the host's exit code
 // is unchanged, it exits within the flush budget, retries follow the OTLP rules, and what
-// could not be sent is spooled and sent once by a later process.
+// could not be sent is spooled and sent once by a later process: log records and spans alike.
 import { CaptureServer, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
-import { TelemetryConfig } from "@gastown-otel/telemetry"
+import { Labels, Telemetry, TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
 import { attributesOf, decodeLogs } from "@gastown-otel/testkit/OtlpDecode"
-import { logsPath, patient, run, urls } from "./support/Processes.ts"
+import * as Spool from "../src/internal/Spool.ts"
+import * as Traces from "../src/internal/Traces.ts"
+import * as Load from "./support/Load.ts"
+import { logsPath, metricsPath, patient, run, spanRuns, tracesPath, withTraces } from "./support/Processes.ts"
 
 // Sending at exit may add TelemetryConfig.defaultFlushTimeoutMs; the rest is slack for a
 // loaded CI machine. The Go CLI waits up to 2 s.
@@ -21,6 +24,8 @@ const logIds = (requests: ReadonlyArray<CaptureServer.Captured>) =>
       )
     )
   )
+
+const spanIds = (requests: ReadonlyArray<CaptureServer.Captured>) => spanRuns(requests.map((r) => r.body)).map(String)
 
 type Fault = CaptureServer.Reply | "refused"
 
@@ -49,7 +54,7 @@ describe("a backend at fault", () => {
       () =>
         Effect.gen(function* () {
           let server = yield* CaptureServer.start()
-          const env = { ...urls(server.url), GT_OTEL_STATE_DIR: yield* TempDir.make() }
+          const env = { ...withTraces(server.url), GT_OTEL_STATE_DIR: yield* TempDir.make() }
           if (fault === "refused") yield* CaptureServer.stop(server)
           else server.setReply(() => fault)
           const baseline = yield* run({ id: 0 })
@@ -64,7 +69,11 @@ describe("a backend at fault", () => {
           const ids = logIds(server.accepted(logsPath)).toSorted()
           const expected = { delivered: ["1", "2"], spooled: ["1", "2"], dropped: ["2"] }[outcome]
           assert.deepStrictEqual(ids, expected, "each record once; a rejected one never")
-          if (outcome === "dropped") assert.include(faced.stderr, "rejecting a logs request: its records are dropped")
+          assert.deepStrictEqual(spanIds(server.accepted(tracesPath)).toSorted(), expected, "each span once, likewise")
+          if (outcome === "dropped") {
+            assert.include(faced.stderr, "rejecting a logs request: its records are dropped")
+            assert.include(faced.stderr, "rejecting a traces request: its records are dropped")
+          }
           if (outcome === "spooled") assert.include(faced.stderr, "kept in the spool, sent by a later command")
         }),
       30_000
@@ -78,7 +87,7 @@ describe("a backend at fault", () => {
         let server = yield* CaptureServer.start()
         const port = Number(new URL(server.url).port)
         // Time enough to send at exit on a loaded machine: a refused connection costs none.
-        const env = { ...urls(server.url), GT_OTEL_STATE_DIR: yield* TempDir.make(), ...patient }
+        const env = { ...withTraces(server.url), GT_OTEL_STATE_DIR: yield* TempDir.make(), ...patient }
         yield* CaptureServer.stop(server)
         // One line per endpoint, naming it and saying where the data went.
         const said = (stderr: string) =>
@@ -88,16 +97,17 @@ describe("a backend at fault", () => {
             .map((line) => {
               assert.include(line, "is unreachable")
               assert.include(line, "telemetry kept in the spool, sent by a later command or `gt flush`")
-              return Object.values(urls(server.url)).find((url) => line.includes(`backend at ${url} `))
+              return Object.values(withTraces(server.url)).find((url) => line.includes(`backend at ${url} `))
             })
             .toSorted()
-        const endpoints = Object.values(urls(server.url)).toSorted()
+        const endpoints = Object.values(withTraces(server.url)).toSorted()
 
         assert.deepStrictEqual(said((yield* run({ id: 1, env })).stderr), endpoints, "the first process says so")
         assert.deepStrictEqual(said((yield* run({ id: 2, env })).stderr), [], "the next one does not repeat it")
         server = yield* CaptureServer.start(port)
         assert.deepStrictEqual(said((yield* run({ id: 3, env })).stderr), [])
         assert.deepStrictEqual(logIds(server.accepted(logsPath)).toSorted(), ["1", "2", "3"])
+        assert.deepStrictEqual(spanIds(server.accepted(tracesPath)).toSorted(), ["1", "2", "3"])
         yield* CaptureServer.stop(server)
         assert.deepStrictEqual(said((yield* run({ id: 4, env })).stderr), endpoints, "a new outage is news again")
       }),
@@ -107,19 +117,56 @@ describe("a backend at fault", () => {
   it.live("429 with Retry-After: retried after the given delay, delivered once", () =>
     Effect.gen(function* () {
       const server = yield* CaptureServer.start()
-      let refused = false
+      const refused = new Set<string>()
       server.setReply((request) => {
-        if (request.path !== logsPath || refused) return { status: 200 }
-        refused = true
+        if ((request.path !== logsPath && request.path !== tracesPath) || refused.has(request.path)) {
+          return { status: 200 }
+        }
+        refused.add(request.path)
         return { status: 429, headers: { "retry-after": "0.1" } }
       })
-      const faced = yield* run({ id: 1, env: { ...urls(server.url), GT_OTEL_STATE_DIR: yield* TempDir.make() } })
+      const faced = yield* run({ id: 1, env: { ...withTraces(server.url), GT_OTEL_STATE_DIR: yield* TempDir.make() } })
       assert.strictEqual(faced.code, 0)
       assert.deepStrictEqual(logIds(server.accepted(logsPath)), ["1"])
-      const [first, retry] = server.byPath(logsPath)
-      assert.isDefined(retry, "the refused request was retried by the process itself")
-      // Timers may fire a millisecond early against performance.now().
-      assert.isAtLeast(retry!.at - first!.at, 100 - 2, "not before Retry-After")
+      assert.deepStrictEqual(spanIds(server.accepted(tracesPath)), ["1"])
+      for (const path of [logsPath, tracesPath]) {
+        const [first, retry] = server.byPath(path)
+        assert.isDefined(retry, `the refused ${path} request was retried by the process itself`)
+        // Timers may fire a millisecond early against performance.now().
+        assert.isAtLeast(retry!.at - first!.at, 100 - 2, "not before Retry-After")
+        assert.strictEqual(retry!.headers[Spool.batchHeader], first!.headers[Spool.batchHeader], "the same batch")
+      }
+    })
+  )
+
+  it.live("a slow backend: the buffers still drain into the spool under pressure, nothing dropped", () =>
+    Effect.gen(function* () {
+      const server = yield* CaptureServer.start()
+      server.setReply(() => ({ status: 200, delayMs: 300 }))
+      // Three times what the span buffer holds, in steps of a quarter of it: each step puts
+      // it under pressure while the sends of the step before still wait for their answer.
+      const { maxSpans } = Traces.defaultLimits
+      const spans = 3 * maxSpans
+      const step = maxSpans / 4
+      yield* Effect.gen(function* () {
+        for (let i = 0; i < spans; i++) {
+          yield* Effect.void.pipe(Labels.withSpan(`s${i}`))
+          if (i % step === step - 1) yield* Effect.sleep(0)
+        }
+      }).pipe(
+        Effect.provide(
+          Telemetry.layer({
+            metricsUrl: server.url + metricsPath,
+            logsUrl: server.url + logsPath,
+            tracesUrl: server.url + tracesPath,
+            resource: { "service.name": "gastown" },
+            stateDir: yield* TempDir.make(),
+            shutdownTimeout: "30 seconds"
+          })
+        )
+      )
+      assert.deepStrictEqual([...Load.droppedCounted(server)], [], "nothing dropped")
+      assert.strictEqual(Load.acceptedSpans(server).length, spans, "every span arrived, once")
     })
   )
 
@@ -129,7 +176,11 @@ describe("a backend at fault", () => {
       Effect.gen(function* () {
         const server = yield* CaptureServer.start()
         server.setReply(() => ({ fault: "hang" }))
-        const env = { ...urls(server.url), GT_OTEL_STATE_DIR: yield* TempDir.make(), GT_OTEL_FLUSH_TIMEOUT_MS: "20000" }
+        const env = {
+          ...withTraces(server.url),
+          GT_OTEL_STATE_DIR: yield* TempDir.make(),
+          GT_OTEL_FLUSH_TIMEOUT_MS: "20000"
+        }
         const faced = yield* run({ mode: "wait", signal: "SIGINT", repeatSignalAfterMs: 300, env })
         assert.strictEqual(faced.code, 130)
         assert.isBelow(faced.ms, 3_000, "at once after the second signal, not at the end of the 20 s budget")

@@ -5,8 +5,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Resource } from "@gastown-otel/schema"
 import { Telemetry } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
-import { decodeLogs, decodeMetrics } from "@gastown-otel/testkit/OtlpDecode"
-import { logsPath, metricsPath } from "./support/Processes.ts"
+import { decodeLogs, decodeMetrics, decodeTraces } from "@gastown-otel/testkit/OtlpDecode"
+import { logsPath, metricsPath, tracesPath } from "./support/Processes.ts"
 
 const live = (url: string, stateDir?: string) =>
   Telemetry.layer({
@@ -74,6 +74,44 @@ describe("Telemetry.flushReport", () => {
         ]
       )
       for (const unsent of report.spooled) assert.include(unsent.reason, `backend at ${unsent.url} is unreachable`)
+    })
+  )
+
+  it.live("spans: their own requests, spooled while the backend is down, counted and sent by the next flush", () =>
+    Effect.gen(function* () {
+      const stateDir = yield* TempDir.make()
+      const server = yield* CaptureServer.start()
+      const port = Number(new URL(server.url).port)
+      yield* CaptureServer.stop(server)
+      const withTraces = (url: string) =>
+        Telemetry.layer({
+          metricsUrl: url + metricsPath,
+          logsUrl: url + logsPath,
+          tracesUrl: url + tracesPath,
+          resource: { [Resource.keys.serviceName]: Resource.serviceNames.gt },
+          stateDir,
+          shutdownTimeout: 0
+        })
+      const threeSpans = Effect.forEach(["gt sling", "gt nudge", "gt status"], (name) =>
+        Effect.void.pipe(Effect.withSpan(name))
+      )
+      const down = yield* threeSpans.pipe(Effect.andThen(Telemetry.flushReport), Effect.provide(withTraces(server.url)))
+      assert.deepInclude(down, { sent: { requests: 0, records: 0 } })
+      assert.deepStrictEqual(
+        down._tag === "Flushed"
+          ? down.spooled.map(({ signal, url, requests, records }) => ({ signal, url, requests, records }))
+          : [],
+        [{ signal: "traces", url: server.url + tracesPath, requests: 1, records: 3 }],
+        "nothing else was recorded"
+      )
+
+      const up = yield* CaptureServer.start(port)
+      const report = yield* Telemetry.flushReport.pipe(Effect.provide(withTraces(up.url)))
+      assert.deepInclude(report, { sent: { requests: 1, records: 3 }, spooled: [] })
+      const names = up
+        .byPath(tracesPath)
+        .flatMap((r) => decodeTraces(r.body).resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => s.name))
+      assert.deepStrictEqual(names, ["gt sling", "gt nudge", "gt status"])
     })
   )
 

@@ -1,9 +1,13 @@
 // Real short-lived processes: what a CLI does at exit, on failure and on signals.
 import { assert, describe, it } from "@effect/vitest"
+import { Resource } from "@gastown-otel/schema"
 import { Effect } from "effect"
 import { CaptureServer } from "@gastown-otel/testkit"
-import { attributesOf, decodeLogs } from "@gastown-otel/testkit/OtlpDecode"
-import { logsPath, metricsPath, patient, run, urls } from "./support/Processes.ts"
+import { attributesOf, decodeLogs, decodeTraces, idHex } from "@gastown-otel/testkit/OtlpDecode"
+import { logsPath, metricsPath, patient, run, tracesPath, urls, withTraces } from "./support/Processes.ts"
+
+// StatusCode: UNSET = 0 (absent on the wire), OK = 1, ERROR = 2.
+const statusOf = { ok: 1, fail: 2, throw: 2, wait: undefined } as const
 
 describe("a short-lived process", () => {
   for (const [mode, signal, expectedCode] of [
@@ -21,7 +25,7 @@ describe("a short-lived process", () => {
           const server = yield* CaptureServer.start()
           const withTelemetry = yield* run({
             mode,
-            env: { ...urls(server.url), ...patient },
+            env: { ...withTraces(server.url), ...patient },
             ...(signal ? { signal } : {})
           })
           const without = yield* run({ mode, ...(signal ? { signal } : {}) })
@@ -32,6 +36,22 @@ describe("a short-lived process", () => {
           const record = logs.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!
           assert.strictEqual(record.body?.stringValue, "bd.call")
           assert.strictEqual(attributesOf(logs.resourceLogs[0]!.resource!.attributes)["service.name"], "gastown")
+          // The span around the run, ended however the run ended, and the record inside it.
+          const traces = decodeTraces(server.byPath(tracesPath)[0]!.body)
+          const span = traces.resourceSpans[0]!.scopeSpans[0]!.spans[0]!
+          assert.strictEqual(span.name, "emit-one 0")
+          assert.strictEqual(span.status?.code, statusOf[mode])
+          assert.strictEqual(idHex(record.spanId), idHex(span.spanId))
+          assert.strictEqual(idHex(record.traceId), idHex(span.traceId))
+          assert.deepStrictEqual(
+            span.events.map((e) => e.name),
+            ["bd.call", ...(mode === "fail" || mode === "throw" ? [Resource.spanKeys.exceptionEvent] : [])]
+          )
+          if (mode === "wait") assert.strictEqual(attributesOf(span.attributes)[Resource.spanKeys.interrupted], true)
+          assert.strictEqual(
+            attributesOf(traces.resourceSpans[0]!.resource!.attributes)[Resource.keys.serviceName],
+            "gastown"
+          )
         }),
       20_000
     )

@@ -12,7 +12,8 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { attributesOf, decodeLogs } from "@gastown-otel/testkit/OtlpDecode"
-import { logsPath, metricsPath, run, type RunOptions } from "./support/Processes.ts"
+import { logsPath, metricsPath, patient, run, type RunOptions, spanRuns, tracesPath } from "./support/Processes.ts"
+import { TelemetryConfig } from "@gastown-otel/telemetry"
 import * as Spool from "../src/internal/Spool.ts"
 
 const auditProgram = fileURLToPath(new URL("./programs/audit-state.ts", import.meta.url))
@@ -23,6 +24,7 @@ const secrets = {
   apiKey: fresh("apikey"),
   bearer: fresh("bearer"),
   metricsKey: fresh("metricskey"),
+  tracesKey: fresh("traceskey"),
   user: fresh("user"),
   // Characters that URL userinfo must percent-encode.
   password: `p@ss:${fresh("word")}/`
@@ -31,19 +33,24 @@ const secrets = {
 const withUserinfo = (base: string, urlPath: string, password: string) =>
   `http://${encodeURIComponent(secrets.user)}:${encodeURIComponent(password)}@${new URL(base).host}${urlPath}`
 
-/** gt's telemetry at `base` with every kind of credential, the URL's password `password`. */
+const variables = TelemetryConfig.urlVariables("gt")
+
+/** gt's telemetry (spans too) at `base` with every kind of credential, the URL's password `password`. */
 const withCredentials = (base: string, password = secrets.password) => ({
-  GT_OTEL_METRICS_URL: withUserinfo(base, metricsPath, password),
-  GT_OTEL_LOGS_URL: withUserinfo(base, logsPath, password),
+  [variables.metrics]: withUserinfo(base, metricsPath, password),
+  [variables.logs]: withUserinfo(base, logsPath, password),
+  [variables.traces]: withUserinfo(base, tracesPath, password),
   OTEL_EXPORTER_OTLP_HEADERS: `x-api-key=${secrets.apiKey}`,
   OTEL_EXPORTER_OTLP_METRICS_HEADERS: `x-metrics-key=${secrets.metricsKey}`,
-  OTEL_EXPORTER_OTLP_LOGS_HEADERS: `Authorization=Bearer%20${secrets.bearer}`
+  OTEL_EXPORTER_OTLP_LOGS_HEADERS: `Authorization=Bearer%20${secrets.bearer}`,
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: `x-traces-key=${secrets.tracesKey}`
 })
 
 /** The same endpoints, no credential at all. */
 const withoutCredentials = (base: string) => ({
-  GT_OTEL_METRICS_URL: base + metricsPath,
-  GT_OTEL_LOGS_URL: base + logsPath
+  [variables.metrics]: base + metricsPath,
+  [variables.logs]: base + logsPath,
+  [variables.traces]: base + tracesPath
 })
 
 // Basic auth as RFC 7617 builds it from the decoded user and password.
@@ -126,6 +133,9 @@ const logIds = (server: CaptureServer.CaptureServer) =>
     )
     .toSorted((a, b) => a - b)
 
+const spanIds = (server: CaptureServer.CaptureServer) =>
+  spanRuns(server.accepted(tracesPath).map((r) => r.body)).toSorted((a, b) => a - b)
+
 const requestFiles = (stateDir: string) =>
   fs.readdirSync(path.join(stateDir, "spool")).filter((f) => f.endsWith(".otlp"))
 
@@ -155,7 +165,7 @@ describe("secrets at rest", () => {
           down.map((r) => r.code),
           [0, 0, 0]
         )
-        assert.strictEqual(requestFiles(stateDir).length, 6, "each process spooled its metrics and its logs")
+        assert.strictEqual(requestFiles(stateDir).length, 9, "each process spooled its metrics, its logs and its span")
         const seen = audited(auditDir).map((a) => path.basename(a.file))
         assert.isTrue(
           seen.some((f) => f.endsWith(".lock")),
@@ -178,6 +188,12 @@ describe("secrets at rest", () => {
           assert.strictEqual(request.headers["authorization"], `Bearer ${secrets.bearer}`)
           assert.strictEqual(request.headers["x-api-key"], secrets.apiKey)
         }
+        assert.deepStrictEqual(spanIds(server), [1, 2, 3, 4])
+        for (const request of server.accepted(tracesPath)) {
+          assert.strictEqual(request.headers["authorization"], basic(secrets.password), "userinfo as Basic auth")
+          assert.strictEqual(request.headers["x-api-key"], secrets.apiKey)
+          assert.strictEqual(request.headers["x-traces-key"], secrets.tracesKey)
+        }
         assert.strictEqual(server.accepted(metricsPath).length, 4)
         for (const request of server.accepted(metricsPath)) {
           assert.strictEqual(request.headers["authorization"], basic(secrets.password), "userinfo as Basic auth")
@@ -186,7 +202,7 @@ describe("secrets at rest", () => {
         }
         assert.strictEqual(
           server.requests.filter((r) => r.headers[Spool.batchHeader] !== undefined).length,
-          8,
+          12,
           "every request went through the spool with its batch id"
         )
         assert.deepStrictEqual(requestFiles(stateDir), [])
@@ -244,18 +260,28 @@ describe("secrets at rest", () => {
         yield* Effect.forEach([1, 2], (id) =>
           run({ id, env: { ...withCredentials(server.url), GT_OTEL_STATE_DIR: stateDir } })
         )
-        assert.strictEqual(requestFiles(stateDir).length, 4)
+        assert.strictEqual(requestFiles(stateDir).length, 6)
 
         server = yield* CaptureServer.start(port)
-        const bare = yield* run({ id: 3, env: { ...withoutCredentials(server.url), GT_OTEL_STATE_DIR: stateDir } })
+        // What arrives is the point, not how long exit takes: on a loaded machine the default
+        // budget could leave part of the spool for a later process.
+        const bare = yield* run({
+          id: 3,
+          env: { ...withoutCredentials(server.url), GT_OTEL_STATE_DIR: stateDir, ...patient }
+        })
         assert.strictEqual(bare.code, 0, bare.stderr)
         assert.deepStrictEqual(logIds(server), [3], "only its own records, which need no credentials")
+        assert.deepStrictEqual(spanIds(server), [3], "and its own span")
         assert.isTrue(server.requests.every((r) => r.headers["authorization"] === undefined))
-        assert.strictEqual(requestFiles(stateDir).length, 4, "the spooled requests wait for credentials")
+        assert.strictEqual(requestFiles(stateDir).length, 6, "the spooled requests wait for credentials")
 
-        const configured = yield* run({ id: 4, env: { ...withCredentials(server.url), GT_OTEL_STATE_DIR: stateDir } })
+        const configured = yield* run({
+          id: 4,
+          env: { ...withCredentials(server.url), GT_OTEL_STATE_DIR: stateDir, ...patient }
+        })
         assert.strictEqual(configured.code, 0, configured.stderr)
         assert.deepStrictEqual(logIds(server), [1, 2, 3, 4])
+        assert.deepStrictEqual(spanIds(server), [1, 2, 3, 4])
       }),
     60_000
   )

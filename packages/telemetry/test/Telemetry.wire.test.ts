@@ -1,8 +1,8 @@
 // What the live layer sends, decoded with the official OTLP protobuf definitions.
 import { assert, describe, it } from "@effect/vitest"
-import { Catalogue, Correlation, Resource } from "@gastown-otel/schema"
+import { Catalogue, Correlation, Endpoints, Resource } from "@gastown-otel/schema"
 import { Labels, Telemetry, TelemetryConfig } from "@gastown-otel/telemetry"
-import { Arbitrary, Effect } from "effect"
+import { Arbitrary, Effect, Tracer } from "effect"
 import { CaptureServer } from "@gastown-otel/testkit"
 import {
   attributesOf,
@@ -17,7 +17,7 @@ import {
 
 const metricsPath = new URL(TelemetryConfig.defaultUrls.metrics).pathname
 const logsPath = new URL(TelemetryConfig.defaultUrls.logs).pathname
-const tracesPath = "/v1/traces"
+const tracesPath = Endpoints.paths.traces
 const CUMULATIVE = 2
 
 const labels = { "gt.role": "mol/polecats/jana", "gt.rig": "mol", "gt.agent": "jana", "gt.run_id": "run-7" }
@@ -38,6 +38,17 @@ const everyEvent = Effect.forEach(Catalogue.entries, (entry) =>
     Effect.map(([value]) => value as Catalogue.Event)
   )
 )
+
+// The proto's enums: SpanKind INTERNAL = 1, CLIENT = 3; StatusCode OK = 1, ERROR = 2.
+const SPAN_KIND_INTERNAL = 1
+const SPAN_KIND_CLIENT = 3
+const STATUS_OK = 1
+const STATUS_ERROR = 2
+
+const only = <A>(xs: ReadonlyArray<A>): A => {
+  assert.strictEqual(xs.length, 1)
+  return xs[0]!
+}
 
 const kindOf = (m: DecodedMetric) => (m.sum ? "counter" : m.histogram ? "histogram" : m.gauge ? "gauge" : "none")
 const pointsOf = (m: DecodedMetric) => m.sum?.dataPoints ?? m.histogram?.dataPoints ?? m.gauge?.dataPoints ?? []
@@ -141,16 +152,97 @@ describe("Telemetry.layer on the wire", () => {
         for (const [key, value] of Object.entries(labels)) assert.strictEqual(values[key], value)
       })
 
-      // Spans: the region's span, with the labels as attributes and one event per emit.
+      // Spans: the region's span, with the labels as attributes and one event per emit, each
+      // carrying its log record's attributes, typed alike.
       const traces = decodeTraces(server.byPath(tracesPath)[0]!.body)
-      const spans = traces.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans))
-      const root = spans.find((s) => s.name === "gt status")!
+      const resourceSpans = traces.resourceSpans[0]!
+      assert.deepStrictEqual(
+        attributesOf(resourceSpans.resource!.attributes),
+        attributesOf(resourceMetrics.resource!.attributes)
+      )
+      const scopeSpans = resourceSpans.scopeSpans[0]!
+      assert.strictEqual(scopeSpans.scope?.name, resourceLogs.scopeLogs[0]!.scope?.name)
+      const root = only(scopeSpans.spans)
+      assert.strictEqual(root.name, "gt status")
+      assert.strictEqual(idHex(root.traceId), span.traceId)
       assert.strictEqual(idHex(root.spanId), span.spanId)
-      assert.include(attributesOf(root.attributes), labels)
+      assert.isUndefined(root.parentSpanId)
+      assert.strictEqual(root.kind, SPAN_KIND_INTERNAL)
+      assert.deepStrictEqual(root.status, { code: STATUS_OK })
+      assert.isTrue(BigInt(root.startTimeUnixNano!) <= BigInt(root.endTimeUnixNano!))
+      assert.deepStrictEqual(attributesOf(root.attributes), labels)
       assert.deepStrictEqual(
         root.events.map((e) => e.name),
         events.map((e) => e._tag)
       )
+      root.events.forEach((event, i) => {
+        assert.deepStrictEqual(event.attributes, records[i]!.attributes, event.name)
+        assert.strictEqual(event.timeUnixNano, records[i]!.timeUnixNano, event.name)
+      })
+    })
+  )
+
+  it.live("nested spans, one failed: parent ids, kinds, the ERROR status and its exception event, in one request", () =>
+    Effect.gen(function* () {
+      const server = yield* CaptureServer.start()
+      // gt sling > bd (client) > bd list, which fails; then bd list again (client), which does not.
+      const failing = Telemetry.emit({ _tag: "nudge", target: "jana", status: "error" }).pipe(
+        Effect.andThen(Effect.fail(new Error("bd list: exit status 1"))),
+        Labels.withSpan("bd list", { attributes: { attempt: 2 } }),
+        Effect.withSpan("bd", { kind: "client" })
+      )
+      const ids = yield* Effect.gen(function* () {
+        const outer = yield* Effect.currentSpan
+        const inner = yield* failing.pipe(
+          Effect.catch(() => Effect.currentSpan.pipe(Effect.withSpan("bd list", { kind: "client" })))
+        )
+        return { outer, inner }
+      }).pipe(
+        Labels.withSpan("gt sling"),
+        Effect.provide(liveLayer(server.url, { tracesUrl: server.url + tracesPath }))
+      )
+      const spans = decodeTraces(only(server.byPath(tracesPath)).body).resourceSpans[0]!.scopeSpans[0]!.spans
+      assert.deepStrictEqual(
+        spans.map((s) => s.name),
+        ["bd list", "bd", "bd list", "gt sling"],
+        "in the order they ended"
+      )
+      const [failed, client, retried, root] = spans
+      assert.strictEqual(idHex(root!.spanId), ids.outer.spanId)
+      for (const child of [failed!, client!, retried!]) assert.strictEqual(child.traceId, root!.traceId)
+      assert.strictEqual(idHex(client!.parentSpanId), ids.outer.spanId)
+      assert.strictEqual(failed!.parentSpanId, client!.spanId)
+      assert.strictEqual(idHex(retried!.parentSpanId), ids.outer.spanId)
+      assert.strictEqual(idHex(retried!.spanId), ids.inner.spanId)
+      assert.strictEqual(client!.kind, SPAN_KIND_CLIENT)
+      assert.strictEqual(failed!.kind, SPAN_KIND_INTERNAL)
+      assert.deepStrictEqual(failed!.status, { code: STATUS_ERROR, message: "bd list: exit status 1" })
+      assert.deepStrictEqual(attributesOf(failed!.attributes), { ...labels, attempt: 2 })
+      assert.strictEqual(attributeTypes(failed!.attributes)["attempt"], "int")
+      assert.deepStrictEqual(
+        failed!.events.map((e) => e.name),
+        ["nudge", Resource.spanKeys.exceptionEvent]
+      )
+      const exception = attributesOf(failed!.events[1]!.attributes)
+      assert.strictEqual(exception[Resource.spanKeys.exceptionMessage], "bd list: exit status 1")
+      assert.include(String(exception[Resource.spanKeys.exceptionStacktrace]), "bd list: exit status 1")
+      assert.strictEqual(failed!.events[1]!.timeUnixNano, failed!.endTimeUnixNano)
+      assert.deepStrictEqual(client!.status, { code: STATUS_ERROR, message: "bd list: exit status 1" })
+      assert.deepStrictEqual(root!.status, { code: STATUS_OK })
+      // The record emitted in the failed span carries its ids.
+      const record = decodeLogs(only(server.byPath(logsPath)).body).resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!
+      assert.strictEqual(record.spanId, failed!.spanId)
+      assert.strictEqual(record.traceId, failed!.traceId)
+    })
+  )
+
+  it.live("without a traces URL: no tracer, no traces request; spans stay Effect's own", () =>
+    Effect.gen(function* () {
+      const server = yield* CaptureServer.start()
+      const tracer = yield* Effect.tracer.pipe(Labels.withSpan("gt status"), Effect.provide(liveLayer(server.url)))
+      assert.strictEqual(tracer, Tracer.nativeTracer)
+      assert.deepStrictEqual(server.byPath(tracesPath), [])
+      assert.strictEqual(server.byPath(logsPath).length + server.byPath(metricsPath).length, 0, "nothing emitted")
     })
   )
 

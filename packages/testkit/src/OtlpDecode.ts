@@ -202,12 +202,14 @@ export interface DecodedSpan {
     readonly name?: string
     readonly attributes: ReadonlyArray<DecodedKeyValue>
   }>
+  readonly droppedEventsCount?: number
   readonly links: ReadonlyArray<{
     readonly traceId?: string
     readonly spanId?: string
     readonly traceState?: string
     readonly attributes: ReadonlyArray<DecodedKeyValue>
   }>
+  readonly droppedLinksCount?: number
   readonly status?: { readonly message?: string; readonly code?: number }
 }
 

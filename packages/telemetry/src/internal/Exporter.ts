@@ -1,9 +1,9 @@
-// The live exporter: drains the recorder on an interval and at scope close, turns deltas
-// into cumulative points (host-wide state when a state directory is given), writes the
-// encoded requests to the spool and sends everything pending. Loaded lazily: a process
-// with telemetry off never imports it (nor opens a socket).
-import { Resource } from "@gastown-otel/schema"
-import { Duration, Effect, Latch, Layer, Semaphore } from "effect"
+// The live exporter: drains the recorder (and the tracer's ended spans) on an interval and at
+// scope close, turns deltas into cumulative points (host-wide state when a state directory is
+// given), writes the encoded requests to the spool and sends everything pending: metrics,
+// logs and spans alike. Loaded lazily: a process with telemetry off never imports it (nor
+// opens a socket), and one without a traces URL never imports the tracer (Traces.ts).
+import { Duration, Effect, Latch, Semaphore, type Tracer } from "effect"
 import { createHash } from "node:crypto"
 import * as path from "node:path"
 import type { FlushReport, Options, Shape, Unsent } from "../Telemetry.ts"
@@ -109,23 +109,33 @@ const tally = (into: Map<string, Unsent>, signal: Spool.Signal, url: string, rec
 
 const keptLater = "telemetry kept in the spool, sent by a later command or `gt flush`"
 
+/** The service, and the tracer whose spans it exports when a traces URL is set. */
+export interface Live {
+  readonly service: Shape
+  readonly tracer: Tracer.Tracer | undefined
+}
+
 export const make = Effect.fnUntraced(function* (options: Options) {
   const { once: warnOnce, forget } = makeWarnings()
-  const invalid = [options.metricsUrl, options.logsUrl].filter((url) => URL.parse(url) === null).length
+  const urls = [options.metricsUrl, options.logsUrl, ...(options.tracesUrl === undefined ? [] : [options.tracesUrl])]
+  const invalid = urls.filter((url) => URL.parse(url) === null).length
   if (invalid > 0) {
     // The configuration checks URLs; a program calling `layer` itself may not have.
     yield* warnOnce("url", `${invalid} endpoint URL(s) could not be parsed; telemetry is off`)
-    return {
+    const off: Shape = {
       emit: () => Effect.void,
       flush: Effect.void,
       flushReport: Effect.succeed({ _tag: "Off" } as const)
-    } satisfies Shape
+    }
+    return { service: off, tracer: undefined } satisfies Live
   }
-  const endpoints = [
-    Endpoint.make("metrics", options.metricsUrl, options.headers?.metrics ?? {}),
-    Endpoint.make("logs", options.logsUrl, options.headers?.logs ?? {})
-  ] as const
-  const [metricsEndpoint, logsEndpoint] = endpoints
+  const metricsEndpoint = Endpoint.make("metrics", options.metricsUrl, options.headers?.metrics ?? {})
+  const logsEndpoint = Endpoint.make("logs", options.logsUrl, options.headers?.logs ?? {})
+  const tracesEndpoint =
+    options.tracesUrl === undefined
+      ? undefined
+      : Endpoint.make("traces", options.tracesUrl, options.headers?.traces ?? {})
+  const endpoints = [metricsEndpoint, logsEndpoint, ...(tracesEndpoint === undefined ? [] : [tracesEndpoint])]
   const ids = endpoints.map((e) => e.id)
   const endpointFor = (header: Spool.Header) => endpoints.find((e) => e.signal === header.signal && e.id === header.url)
 
@@ -134,6 +144,17 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   // for its interval, and the emitting fiber never waits for it.
   const pressure = Latch.makeUnsafe(false)
   const recorder = Recorder.make({ derive: options.derive, onPressure: () => pressure.openUnsafe() })
+  // Spans are recorded only with a traces URL, and only then is the tracer loaded.
+  const tracing =
+    tracesEndpoint === undefined
+      ? undefined
+      : yield* Effect.promise(() => import("./Traces.ts")).pipe(
+          Effect.map((traces) => ({
+            traces,
+            endpoint: tracesEndpoint,
+            spans: traces.make({ drop: recorder.drop, onPressure: () => pressure.openUnsafe() })
+          }))
+        )
   const connections = makeConnections()
   const resource: ReadonlyArray<KeyValue> = Object.entries(options.resource).map(([key, value]) => ({
     key,
@@ -282,8 +303,8 @@ export const make = Effect.fnUntraced(function* (options: Options) {
             }
           )
         },
-        // Metrics and logs go to different backends: sending them side by side halves what a
-        // slow backend costs the exit budget.
+        // Metrics, logs and spans go to different backends: sending them side by side keeps
+        // one slow backend from taking the exit budget of the others.
         { discard: true, concurrency: 4 }
       )
     })
@@ -332,8 +353,20 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     effect.pipe(Effect.catchCause((cause) => warnOnce("defect", `export failed: ${String(cause)}`)))
 
   // Drains what was recorded into the spool (local disk), or sends it when there is none.
+  // Spans first: what their buffer dropped is reported by the recorder's drain that follows.
   const persist = (round: Round): Effect.Effect<void> =>
     Effect.gen(function* () {
+      if (tracing !== undefined) {
+        const { endpoint, spans, traces } = tracing
+        for (const batch of traces.requests(spans.drain())) {
+          yield* export_(
+            round,
+            endpoint,
+            batch.length,
+            traces.tracesRequest([{ resource, scope: InstrumentationScope.scope, spans: batch }])
+          )
+        }
+      }
       const { series, logs } = recorder.drain()
       if (series.length > 0) {
         // The state not writable: the deltas go back into the recorder for the next flush (a
@@ -407,11 +440,27 @@ export const make = Effect.fnUntraced(function* (options: Options) {
   // A CLI (no interval) exports at exit, or earlier under pressure; no timer keeps it alive.
   const wait =
     exportIntervalMs === undefined ? pressure.await : Effect.raceFirst(Effect.sleep(exportIntervalMs), pressure.await)
-  // Forked before the final flush is registered, so it is stopped after that flush ran:
+  // Draining into the spool never waits for a send in progress: under pressure the buffers
+  // are emptied to disk at once, and the sender takes the files when it is free.
+  const sending = Latch.makeUnsafe(false)
+  const persistRound = Effect.suspend(() =>
+    spool === undefined
+      ? flush
+      : safely(persist(newRound())).pipe(Effect.andThen(Effect.sync(() => sending.openUnsafe())))
+  )
+  const sendRound = Effect.suspend(() => safely(oneAtATime.withPermits(1)(sendPending(newRound(), false))))
+  // Forked before the final flush is registered, so they are stopped after that flush ran:
   // finalizers run in reverse order.
   yield* Effect.forkScoped(
-    Effect.forever(wait.pipe(Effect.andThen(Effect.sync(() => pressure.closeUnsafe())), Effect.andThen(flush)))
+    Effect.forever(wait.pipe(Effect.andThen(Effect.sync(() => pressure.closeUnsafe())), Effect.andThen(persistRound)))
   )
+  if (spool !== undefined) {
+    yield* Effect.forkScoped(
+      Effect.forever(
+        sending.await.pipe(Effect.andThen(Effect.sync(() => sending.closeUnsafe())), Effect.andThen(sendRound))
+      )
+    )
+  }
   // At exit, what was recorded reaches the spool first, whatever the budget: only the
   // sending is bounded by it (a budget of 0 sends nothing: `gt flush` will). Without a
   // spool, everything is.
@@ -427,35 +476,10 @@ export const make = Effect.fnUntraced(function* (options: Options) {
     )
   )
 
-  return {
+  const service: Shape = {
     emit: Emit.make(recorder, { strict: options.strict ?? false }),
     flush,
     flushReport
-  } satisfies Shape
+  }
+  return { service, tracer: tracing?.spans.tracer } satisfies Live
 })
-
-// Spans go through Effect's own OTLP tracer (protobuf), only when a traces URL is set; it
-// is loaded only then, which keeps every other process's start-up and exit short.
-export const tracerLayer = (options: Options): Layer.Layer<never> => {
-  const url = options.tracesUrl
-  if (url === undefined) return Layer.empty
-  const {
-    [Resource.keys.serviceName]: serviceName,
-    [Resource.keys.serviceVersion]: serviceVersion,
-    ...attributes
-  } = options.resource
-  return Layer.unwrap(
-    Effect.promise(async () => {
-      const [{ FetchHttpClient }, { OtlpSerialization, OtlpTracer }] = await Promise.all([
-        import("effect/http"),
-        import("effect/observability")
-      ])
-      return OtlpTracer.layer({
-        url,
-        resource: { serviceName, serviceVersion, attributes },
-        headers: options.headers?.traces,
-        shutdownTimeout: options.shutdownTimeout ?? defaultFlushTimeoutMs
-      }).pipe(Layer.provide([OtlpSerialization.layerProtobuf, FetchHttpClient.layer]))
-    })
-  )
-}

@@ -12,7 +12,7 @@ import * as Tally from "./Tally.ts"
 import * as UnixNanos from "./UnixNanos.ts"
 import * as LabelGuard from "./LabelGuard.ts"
 import * as Plan from "./Plan.ts"
-import type { KeyValue, LogRecordData } from "../OtlpData.ts"
+import type { KeyValue, LogRecordData, SpanEventData } from "../OtlpData.ts"
 import type { AttributeSource, AttributeWriter } from "./otlp/Encode.ts"
 
 /** One label set of one metric, with what happened to it since the last drain. */
@@ -38,18 +38,28 @@ export const defaultLimits: Limits = { maxLogRecords: 10_000, maxSeries: 2_000 }
 /** A log record's attributes as a plain object (a span event's attributes). */
 export type Attributes = Record<string, string | number | boolean>
 
+/**
+ * A recorded event's log record, which is also its span event: our spans keep it as it is
+ * (the encoder writes its typed attributes), any other span gets {@link Recorded.toAttributes}.
+ */
+export interface Recorded extends LogRecordData, SpanEventData, AttributeSource {
+  readonly attributes: ReadonlyArray<KeyValue>
+  /** The attributes as a plain object, for a span event. */
+  readonly toAttributes: () => Attributes
+}
+
 export interface Recorder {
   /**
-   * Records a valid event at `timeMillis` (Unix ms, fractional). With `spanAttributes`, returns
-   * its log record's attributes for the span event.
+   * Records a valid event at `timeMillis` (Unix ms, fractional). With `spanEvent`, returns
+   * its log record for the span event.
    */
   readonly record: (
     event: Catalogue.Event,
     labels: Correlation.Labels,
     span: Tracer.AnySpan | undefined,
     timeMillis: number,
-    spanAttributes: boolean
-  ) => Attributes | undefined
+    spanEvent: boolean
+  ) => Recorded | undefined
   /** Takes the dirty series (resetting their deltas) and the buffered log records. */
   readonly drain: () => { readonly series: ReadonlyArray<Series>; readonly logs: ReadonlyArray<LogRecordData> }
   /** Puts drained deltas back, when they could not be exported yet. */
@@ -94,7 +104,7 @@ const noLabels: Correlation.Labels = {}
 // the attributes straight from the values (`eachAttribute`), and the attribute objects are
 // built only when someone asks for them (the in-memory layer, tests). A class, so that the
 // getters live once on its prototype rather than as closures on every record.
-class Buffered implements LogRecordData, AttributeSource {
+class Buffered implements Recorded {
   readonly plan: Plan.EventPlan
   readonly scope: Scope
   readonly values: ReadonlyArray<unknown>
@@ -134,6 +144,10 @@ class Buffered implements LogRecordData, AttributeSource {
     return Derive.severityNumber[this.severityText]
   }
   get body(): string {
+    return this.plan.name
+  }
+  // As a span event: named after the event.
+  get name(): string {
     return this.plan.name
   }
   get traceId(): string | undefined {
@@ -178,7 +192,6 @@ class Buffered implements LogRecordData, AttributeSource {
     return this.scope.attributes
   }
 
-  /** The attributes as a plain object, for a span event. */
   toAttributes(): Attributes {
     const out: Attributes = {}
     this.eachAttribute((key, _, value) => (out[key] = value))
@@ -370,13 +383,13 @@ export const make = (options: {
     return buffered
   }
 
-  const record: Recorder["record"] = (event, labels, span, timeMillis, spanAttributes) => {
+  const record: Recorder["record"] = (event, labels, span, timeMillis, spanEvent) => {
     const plan = plans.get(event._tag)!
     const scope = scopeOf(labels)
     const fields = event as unknown as Record<string, unknown>
     updateMetrics(plan, scope, fields)
     const buffered = keep(plan, scope, fields, span, timeMillis)
-    return spanAttributes ? buffered.toAttributes() : undefined
+    return spanEvent ? buffered : undefined
   }
 
   // Drops are reported as the library's own event, once per reason and drain. Its records

@@ -13,14 +13,14 @@ import * as path from "node:path"
 import * as Endpoint from "./Endpoint.ts"
 import * as PrivateDir from "./PrivateDir.ts"
 
-export type Signal = "metrics" | "logs"
+export type Signal = "metrics" | "logs" | "traces"
 
 export interface Header {
   readonly signal: Signal
   /** The endpoint's URL without userinfo ({@link Endpoint.Endpoint.id}). */
   readonly url: string
   readonly needs: Endpoint.Needs
-  /** Points or log records inside, for drop accounting. */
+  /** Points, log records or spans inside, for drop accounting. */
   readonly items: number
 }
 

@@ -1,8 +1,9 @@
 // A short-lived program for the exit tests: emits one bd.call through layerConfig("gt")
-// (argv[3] is its id) and then ends as argv[2] says: ok, fail (typed failure), throw (defect), or wait (until
+// (argv[3] is its id, in the record's args and in the name of the span around the run) and
+// then ends as argv[2] says: ok, fail (typed failure), throw (defect), or wait (until
 // a signal). CHECK_SOCKETS=1 reports on stderr whether it ever opened a connection.
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Telemetry } from "@gastown-otel/telemetry"
+import { Labels, Telemetry } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
 import * as net from "node:net"
 
@@ -28,6 +29,6 @@ const program = Effect.gen(function* () {
     process.stdout.write("ready\n")
     return yield* Effect.never
   }
-})
+}).pipe(Labels.withSpan(`emit-one ${id}`))
 
 NodeRuntime.runMain(program.pipe(Effect.provide(Telemetry.layerConfig("gt", { version: "0.0.0-test" }))))

@@ -1,6 +1,8 @@
 // Runs test/programs/emit-one.ts, bundled as the example CLIs are (`npm run build`), as a real
 // process: one bd.call through layerConfig("gt"), then the exit its mode asks for.
 import { Endpoints, Process, TempDir } from "@gastown-otel/testkit"
+import { decodeTraces } from "@gastown-otel/testkit/OtlpDecode"
+import { TelemetryConfig } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
 import { fileURLToPath } from "node:url"
 
@@ -8,10 +10,25 @@ const program = fileURLToPath(new URL("../programs/dist/emit-one.js", import.met
 
 export const metricsPath = Endpoints.paths.metrics
 export const logsPath = Endpoints.paths.logs
+export const tracesPath = Endpoints.paths.traces
 export const patient = Endpoints.patientFlush
 
 /** The gt telemetry variables for a backend at `base`. */
 export const urls = (base: string) => Endpoints.telemetryAt("gt", base)
+
+/** The same and a traces URL: the program's span goes through the exporter too. */
+export const withTraces = (base: string): Record<string, string> => ({
+  ...urls(base),
+  [TelemetryConfig.urlVariables("gt").traces]: base + tracesPath
+})
+
+/** The run id of every span in `bodies` (the program names its span after it), as sent. */
+export const spanRuns = (bodies: ReadonlyArray<Uint8Array>): ReadonlyArray<number> =>
+  bodies.flatMap((body) =>
+    decodeTraces(body).resourceSpans.flatMap((rs) =>
+      rs.scopeSpans.flatMap((s) => s.spans.map((span) => Number(/^emit-one (\d+)$/.exec(span.name ?? "")?.[1])))
+    )
+  )
 
 export interface RunOptions {
   readonly mode?: string

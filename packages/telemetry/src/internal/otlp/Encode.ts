@@ -1,6 +1,7 @@
 // Hand-rolled OTLP/HTTP protobuf encoding of metrics and logs export requests, straight from the plain model
 // data into one reused buffer. Field numbers follow opentelemetry-proto (common, resource, metrics,
-// logs and the collector services). Proto3 defaults (empty strings, zero scalars) are left out, as a canonical
+// logs and the collector services). Traces are encoded in EncodeTraces.ts with the helpers exported here,
+// loaded only by a process that exports spans. Proto3 defaults (empty strings, zero scalars) are left out, as a canonical
 // encoder would; oneof and `optional` fields are always written because their presence carries meaning.
 import type {
   HistogramPoint,
@@ -16,16 +17,16 @@ import type {
 import * as P from "./Protobuf.ts"
 
 // A tag is (field number << 3) | wire type. Every field here is numbered below 16, so every tag is one byte.
-const VARINT = 0
-const I64 = 1
-const LEN = 2
+export const VARINT = 0
+export const I64 = 1
+export const LEN = 2
 const I32 = 5
-const tag = (field: number, wire: number): number => (field << 3) | wire
+export const tag = (field: number, wire: number): number => (field << 3) | wire
 
 // Shared by ExportMetricsServiceRequest.resource_metrics, ExportLogsServiceRequest.resource_logs,
 // Resource*.resource, Scope*.scope, Gauge/Sum/Histogram.data_points, KeyValue.key, AnyValue.string_value, ...
-const F1_LEN = tag(1, LEN)
-const F2_LEN = tag(2, LEN)
+export const F1_LEN = tag(1, LEN)
+export const F2_LEN = tag(2, LEN)
 
 const AnyValueTag = {
   string: tag(1, LEN),
@@ -87,11 +88,11 @@ const temporalityValue = (t: Temporality): number => (t === "delta" ? 1 : 2)
 
 // One scratch writer for the module: encoding is synchronous, so calls cannot interleave, and reuse saves
 // growing a fresh buffer per request. `finish` hands back a copy.
-const w = P.make(16 * 1024)
+export const w = P.make(16 * 1024)
 // A rare huge request should not pin its buffer for the life of the process.
 const RETAIN_LIMIT = 1024 * 1024
 
-const finish = (): Uint8Array => {
+export const finish = (): Uint8Array => {
   const out = P.finish(w)
   if (w.buf.length > RETAIN_LIMIT) {
     const fresh = P.make(16 * 1024)
@@ -102,7 +103,7 @@ const finish = (): Uint8Array => {
   return out
 }
 
-const stringField = (fieldTag: number, s: string): void => {
+export const stringField = (fieldTag: number, s: string): void => {
   if (s.length === 0) return
   P.uint32(w, fieldTag)
   P.string(w, s)
@@ -133,7 +134,12 @@ const scalar = (type: AttributeType, value: string | number | boolean): void => 
 }
 
 // A KeyValue: key = 1, value = 2.
-const keyValue = (fieldTag: number, key: string, type: AttributeType, value: string | number | boolean): void => {
+export const keyValue = (
+  fieldTag: number,
+  key: string,
+  type: AttributeType,
+  value: string | number | boolean
+): void => {
   const at = P.fork(w, fieldTag)
   stringField(F1_LEN, key)
   const inner = P.fork(w, F2_LEN)
@@ -142,7 +148,7 @@ const keyValue = (fieldTag: number, key: string, type: AttributeType, value: str
   P.ldelim(w, at)
 }
 
-const attributes = (fieldTag: number, kvs: ReadonlyArray<KeyValue>): void => {
+export const attributes = (fieldTag: number, kvs: ReadonlyArray<KeyValue>): void => {
   for (let i = 0; i < kvs.length; i++) {
     const { key, value: v } = kvs[i]!
     if ("string" in v) keyValue(fieldTag, key, "string", v.string)
@@ -153,21 +159,21 @@ const attributes = (fieldTag: number, kvs: ReadonlyArray<KeyValue>): void => {
 }
 
 // Resource.attributes = 1; the resource itself is field 1 of both ResourceMetrics and ResourceLogs.
-const resource = (kvs: ReadonlyArray<KeyValue>): void => {
+export const resource = (kvs: ReadonlyArray<KeyValue>): void => {
   const at = P.fork(w, F1_LEN)
   attributes(F1_LEN, kvs)
   P.ldelim(w, at)
 }
 
 // InstrumentationScope name = 1, version = 2; the scope is field 1 of both ScopeMetrics and ScopeLogs.
-const scope = (s: Scope): void => {
+export const scope = (s: Scope): void => {
   const at = P.fork(w, F1_LEN)
   stringField(F1_LEN, s.name)
   stringField(F2_LEN, s.version)
   P.ldelim(w, at)
 }
 
-const timestamp = (fieldTag: number, nanos: bigint): void => {
+export const timestamp = (fieldTag: number, nanos: bigint): void => {
   if (nanos === 0n) return
   P.uint32(w, fieldTag)
   P.fixed64Big(w, nanos)
@@ -286,8 +292,9 @@ export const metricsRequest = (batches: ReadonlyArray<ResourceMetrics>): Uint8Ar
 export type AttributeWriter = (key: string, type: AttributeType, value: string | number | boolean) => void
 
 /**
- * A log record that can list its attributes without building `KeyValue` objects (the
- * recorder's buffered records): the encoder writes them as they come.
+ * A log record, span event or span that can list its attributes without building `KeyValue`
+ * objects (the recorder's buffered records, the tracer's ended spans): the encoder writes them
+ * as they come.
  */
 export interface AttributeSource {
   /** Lists the record's own attributes, before the shared ones. */
@@ -296,20 +303,25 @@ export interface AttributeSource {
   readonly sharedAttributes: ReadonlyArray<KeyValue>
 }
 
-// The bytes of shared log attributes, written once per array and copied for every other record.
-const sharedBytes = new WeakMap<ReadonlyArray<KeyValue>, Uint8Array>()
+/**
+ * The bytes of shared attributes as written under one field: each array is written once and copied for every
+ * other record. One cache per field, since the tag is part of the bytes.
+ */
+export type SharedBytes = WeakMap<ReadonlyArray<KeyValue>, Uint8Array>
 
-const sharedLogAttributes = (kvs: ReadonlyArray<KeyValue>): void => {
-  const bytes = sharedBytes.get(kvs)
+export const sharedAttributes = (fieldTag: number, cache: SharedBytes, kvs: ReadonlyArray<KeyValue>): void => {
+  const bytes = cache.get(kvs)
   if (bytes !== undefined) return P.raw(w, bytes)
   const start = w.pos
-  attributes(LogRecordTag.attributes, kvs)
-  sharedBytes.set(kvs, w.buf.slice(start, w.pos))
+  attributes(fieldTag, kvs)
+  cache.set(kvs, w.buf.slice(start, w.pos))
 }
+
+const sharedLogBytes: SharedBytes = new WeakMap()
 
 const logAttribute: AttributeWriter = (key, type, value) => keyValue(LogRecordTag.attributes, key, type, value)
 
-const isAttributeSource = (r: object): r is AttributeSource =>
+export const isAttributeSource = (r: object): r is AttributeSource =>
   typeof (r as Partial<AttributeSource>).eachAttribute === "function"
 
 const logRecord = (r: LogRecordData): void => {
@@ -328,7 +340,7 @@ const logRecord = (r: LogRecordData): void => {
   P.ldelim(w, body)
   if (isAttributeSource(r)) {
     r.eachAttribute(logAttribute)
-    sharedLogAttributes(r.sharedAttributes)
+    sharedAttributes(LogRecordTag.attributes, sharedLogBytes, r.sharedAttributes)
   } else attributes(LogRecordTag.attributes, r.attributes)
   if (r.flags !== undefined && r.flags !== 0) {
     P.uint32(w, LogRecordTag.flags)
