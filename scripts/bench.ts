@@ -6,7 +6,12 @@ import * as Bench from "@gastown-otel/testkit/Bench"
 import { spawnSync } from "node:child_process"
 import * as path from "node:path"
 
-const modules = ["packages/telemetry/bench/emit.ts", "packages/telemetry/bench/encode.ts", "scripts/bench/startup.ts"]
+const modules = [
+  "packages/telemetry/bench/emit.ts",
+  "packages/telemetry/bench/encode.ts",
+  "scripts/bench/startup.ts",
+  "packages/receiver/bench/receiver.ts"
+]
 
 const root = path.resolve(import.meta.dirname, "..")
 const header = Bench.machine()
