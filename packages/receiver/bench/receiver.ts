@@ -252,11 +252,33 @@ const repetition = (w: Workload.Workload, dataDir: string, withVm: boolean) =>
     }
   })
 
+// Medians of one query's runs, for one server: wall time of the request, and CPU time the
+// server spent on it (every thread of the process, from /proc), which the load of a shared
+// machine inflates far less.
+interface Times {
+  readonly wall: number
+  readonly cpu: number
+}
+
 interface Timed {
   readonly query: Query
-  readonly ours: number
-  readonly vm: number | undefined
+  readonly ours: Times
+  readonly vm: Times | undefined
   readonly mismatch: string | undefined
+}
+
+// CPU time of every thread of a process so far, in ms (Linux: the first field of each
+// thread's schedstat, in ns). A thread that ends meanwhile takes its share with it.
+const cpuMs = (pid: number): number => {
+  let ns = 0
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0])
+    } catch {
+      // The thread ended.
+    }
+  }
+  return ns / 1e6
 }
 
 // The number of series (PromQL) or lines (LogsQL) an answer holds.
@@ -267,25 +289,27 @@ const sizeOf = (query: Query, body: string) =>
 
 const timeQueries = (queries: ReadonlyArray<Query>, serve: Serve.Running, vm: VictoriaMetrics.Shape | undefined) =>
   Effect.promise(async () => {
-    const ask = async (base: string, query: Query) => {
+    const ask = async (base: string, pid: number, query: Query) => {
+      const cpu = cpuMs(pid)
       const started = performance.now()
       const body = await post(base + query.path, query.params.toString(), "application/x-www-form-urlencoded")
-      return { ms: performance.now() - started, body }
+      const wall = performance.now() - started
+      return { wall, cpu: cpuMs(pid) - cpu, body }
     }
     const runs = Number(args.runs)
-    const ours = queries.map((): Array<number> => [])
-    const theirs = queries.map((): Array<number> => [])
+    const ours = queries.map((): Array<Times> => [])
+    const theirs = queries.map((): Array<Times> => [])
     const mismatches: Array<string | undefined> = []
     // A first run answers (and is checked) untimed; then every query once per run, ours and
     // VictoriaMetrics in turn, so a change of load weighs on every query alike.
     for (let run = -1; run < runs; run++) {
       for (const [i, query] of queries.entries()) {
         const base = query.language === "PromQL" ? serve.metricsUrl : serve.logsUrl
-        const a = await ask(base, query)
-        const b = query.language === "PromQL" && vm !== undefined ? await ask(vm.url, query) : undefined
+        const a = await ask(base, serve.child.pid!, query)
+        const b = query.language === "PromQL" && vm !== undefined ? await ask(vm.url, vm.pid, query) : undefined
         if (run >= 0) {
-          ours[i]!.push(a.ms)
-          if (b !== undefined) theirs[i]!.push(b.ms)
+          ours[i]!.push(a)
+          if (b !== undefined) theirs[i]!.push(b)
           continue
         }
         const size = sizeOf(query, a.body)
@@ -294,10 +318,14 @@ const timeQueries = (queries: ReadonlyArray<Query>, serve: Serve.Running, vm: Vi
         mismatches[i] = peer === undefined || peer === size ? undefined : `${size} series, VictoriaMetrics ${peer}`
       }
     }
+    const medians = (times: ReadonlyArray<Times>): Times => ({
+      wall: Bench.median(times.map((t) => t.wall)),
+      cpu: Bench.median(times.map((t) => t.cpu))
+    })
     return queries.map((query, i): Timed => ({
       query,
-      ours: Bench.median(ours[i]!),
-      vm: theirs[i]!.length === 0 ? undefined : Bench.median(theirs[i]!),
+      ours: medians(ours[i]!),
+      vm: theirs[i]!.length === 0 ? undefined : medians(theirs[i]!),
       mismatch: mismatches[i]
     }))
   })
@@ -408,46 +436,52 @@ const querySection = (w: Workload.Workload) => {
     variables: {},
     allValue: Queries.allValue
   }).stepMs
-  return `receiver dashboard queries (6 h by ${step / 1000} s, variables All), p50 wall of ${args.runs}`
+  return `receiver dashboard queries (6 h by ${step / 1000} s, variables All), p50 of ${args.runs}`
 }
 
-const versus = (t: Timed, version: string) =>
-  t.vm === undefined
-    ? t.query.language === "LogsQL"
-      ? "no peer (VictoriaLogs)"
-      : "VictoriaMetrics not installed"
-    : `${ratio(t.ours / t.vm)} VictoriaMetrics ${version} (${ms(t.vm)})`
+const noPeer = (t: Timed) =>
+  t.query.language === "LogsQL" ? "no peer (VictoriaLogs)" : "VictoriaMetrics not installed"
 
 // A row per query.
 const eachRow = (section: string, version: string) => (t: Timed) => ({
   section,
   subject: `${t.query.dashboard} › ${t.query.subject} (${t.query.language})`,
-  value: ms(t.ours),
-  comparison: [`${meets(t.ours <= goalMs)} ≤ ${goalMs} ms`, versus(t, version), t.mismatch]
+  value: `${ms(t.ours.wall)} wall, ${ms(t.ours.cpu)} CPU`,
+  comparison: [
+    `${meets(t.ours.wall <= goalMs)} ≤ ${goalMs} ms`,
+    t.vm === undefined
+      ? noPeer(t)
+      : `${ratio(t.ours.wall / t.vm.wall)} VictoriaMetrics ${version} wall, ${ratio(t.ours.cpu / t.vm.cpu)} CPU (${ms(t.vm.wall)}, ${ms(t.vm.cpu)})`,
+    t.mismatch
+  ]
     .filter((x) => x !== undefined)
     .join("; ")
 })
 
-// A row per dashboard section: the slowest query's p50, how many meet the goal, the range of
-// ratios to VictoriaMetrics; and a last row over every query.
+const span = (xs: ReadonlyArray<number>) =>
+  xs.length === 1
+    ? ratio(xs[0]!)
+    : `${ratio(Math.min(...xs))}–${ratio(Math.max(...xs))} (median ${ratio(Bench.median(xs))})`
+
+// A row per dashboard section: the slowest query's p50 and the median one, how many meet the
+// goal, the ratios to VictoriaMetrics; and a last row over every query.
 const groupRow = (section: string, subject: string, timed: ReadonlyArray<Timed>): Bench.Row => {
-  const worst = timed.reduce((a, b) => (b.ours > a.ours ? b : a))
-  const within = timed.filter((t) => t.ours <= goalMs).length
-  const ratios = timed.flatMap((t) => (t.vm === undefined ? [] : [t.ours / t.vm])).toSorted((a, b) => a - b)
+  const worst = timed.reduce((a, b) => (b.ours.wall > a.ours.wall ? b : a))
+  const within = timed.filter((t) => t.ours.wall <= goalMs).length
+  const peered = timed.flatMap((t) => (t.vm === undefined ? [] : [{ ours: t.ours, vm: t.vm }]))
   const languages = [...new Set(timed.map((t) => t.query.language))]
     .map((l) => `${timed.filter((t) => t.query.language === l).length} ${l}`)
     .join(", ")
-  const mismatches = timed.filter((t) => t.mismatch !== undefined)
   return {
     section,
     subject: `${subject} (${languages})`,
-    value: `≤ ${ms(worst.ours)}, median ${ms(Bench.median(timed.map((t) => t.ours)))}`,
+    value: `wall ≤ ${ms(worst.ours.wall)}, median ${ms(Bench.median(timed.map((t) => t.ours.wall)))}; CPU median ${ms(Bench.median(timed.map((t) => t.ours.cpu)))}`,
     comparison: [
       `${meets(within === timed.length)} ${within}/${timed.length} ≤ ${goalMs} ms${within === timed.length ? "" : ` (slowest: ${worst.query.subject})`}`,
-      ratios.length === 0
-        ? "no peer (VictoriaLogs)"
-        : `${ratio(ratios[0]!)}–${ratio(ratios.at(-1)!)} VictoriaMetrics (median ${ratio(Bench.median(ratios))})`,
-      ...mismatches.map((t) => `${t.query.subject}: ${t.mismatch}`)
+      peered.length === 0
+        ? noPeer(timed[0]!)
+        : `VictoriaMetrics wall ${span(peered.map((p) => p.ours.wall / p.vm.wall))}, CPU ${span(peered.map((p) => p.ours.cpu / p.vm.cpu))}`,
+      ...timed.flatMap((t) => (t.mismatch === undefined ? [] : [`${t.query.subject}: ${t.mismatch}`]))
     ].join("; ")
   }
 }
