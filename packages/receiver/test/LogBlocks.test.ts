@@ -299,4 +299,53 @@ describe("log blocks", () => {
       assert.isTrue(fs.existsSync(path.join(dir, Db.fileName)), "left as it was")
     })
   )
+
+  it.effect("a directory of layout 1 (blocks without their messages) is upgraded and read as before", () =>
+    Effect.gen(function* () {
+      const dir = yield* Receiver.tempDir
+      const messages = ["a", "b", "a", "c"]
+      const sendAt = BigInt(t0) * 1_000_000n
+      const body = encodeLogs({
+        resourceLogs: [
+          {
+            scopeLogs: [
+              {
+                logRecords: messages.map((msg, i) => ({
+                  timeUnixNano: (sendAt + BigInt(i)).toString(),
+                  body: { stringValue: msg }
+                }))
+              }
+            ]
+          }
+        ]
+      })
+      yield* Effect.scoped(Effect.flatMap(Store.make({ dataDir: dir }), (store) => store.ingest("logs", body)))
+      // Layout 1 had no list of messages.
+      const old = new DatabaseSync(path.join(dir, Db.fileName))
+      old.exec("ALTER TABLE log_blocks DROP COLUMN messages; PRAGMA user_version = 1")
+      old.close()
+      const read = yield* Effect.scoped(
+        Effect.map(Store.make({ dataDir: dir }), (store) => {
+          const range = { startNs: sendAt, endNs: sendAt + 10n }
+          return {
+            all: scanAll(store, range).map((r) => r.fields._msg),
+            hinted: scanAll(store, { ...range, message: (msg) => msg === "a" }).map((r) => r.fields._msg)
+          }
+        })
+      )
+      assert.deepStrictEqual(read.all, messages.toReversed())
+      assert.deepStrictEqual(read.hinted, ["a", "a"])
+      const upgraded = new DatabaseSync(path.join(dir, Db.fileName))
+      assert.strictEqual(upgraded.prepare("PRAGMA user_version").get()!.user_version, 2)
+      assert.deepStrictEqual(
+        upgraded
+          .prepare("SELECT messages FROM log_blocks")
+          .all()
+          .map((r) => r.messages),
+        [null],
+        "the old block has no list"
+      )
+      upgraded.close()
+    })
+  )
 })

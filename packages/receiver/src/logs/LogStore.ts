@@ -7,8 +7,9 @@
  * indexed by their newest time, overall and per stream; a scan merges the blocks that
  * overlap in time, newest record first. A scan given a message test (the engine's `_msg`
  * filters) reads a record's body alone where ingest found it to be its `_msg`, and skips the
- * record undecoded when it fails. In memory: the streams, the time span each covers, and the
- * blocks read last (32 MiB of them, decoded).
+ * record undecoded when it fails; a block lists its records' distinct messages, and a block
+ * none of whose messages passes is not read. In memory: the streams, the time span each
+ * covers, and the blocks read last (32 MiB of them, decoded).
  *
  * VictoriaLogs' limits apply as it applies them: a record with more than 2000 fields, a
  * field name over 128 bytes, or over 2 MiB in all is dropped (and counted); a record with
@@ -169,6 +170,20 @@ const plainMessagesFlag = 1
 // than filling them); a bigger block gets its own.
 const scratchLimit = 16 << 20
 let scratch = new ArrayBuffer(1 << 20)
+
+// A block's distinct messages as a JSON list, when each record's `_msg` is its body: a scan
+// with a message test skips a block none of whose messages pass without reading it. Null
+// otherwise (and for blocks written before the list existed).
+const messagesOf = (p: Pending): string | null => {
+  if (!p.plainMessages) return null
+  const messages = new Set<string>()
+  for (let i = 0; i < p.starts.length; i++) {
+    const msg = plainMessage(p.buf, p.starts[i]!, p.ends[i]!)
+    if (msg === undefined) return null
+    messages.add(msg)
+  }
+  return JSON.stringify([...messages])
+}
 
 const encodeBlock = (p: Pending): { data: Uint8Array; minMs: number; maxMs: number } => {
   const n = p.ms.length
@@ -336,7 +351,7 @@ export const make = (db: DatabaseSync): LogStore => {
     "INSERT INTO streams (id, stream, stream_id, fields) VALUES (?, ?, ?, ?)"
   )
   const insertBlock: StatementSync = db.prepare(
-    "INSERT INTO log_blocks (stream, min_ms, max_ms, count, data) VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO log_blocks (stream, min_ms, max_ms, count, data, messages) VALUES (?, ?, ?, ?, ?, ?)"
   )
 
   // The resource array is shared by the records of one resource: resolve its stream and
@@ -397,7 +412,7 @@ export const make = (db: DatabaseSync): LogStore => {
     for (const s of batch.newStreams) insertStream.run(s.id, s.stream, s.streamId, JSON.stringify(s.fields))
     for (const p of batch.pending.values()) {
       const { data, minMs, maxMs } = encodeBlock(p)
-      insertBlock.run(p.stream.id, minMs, maxMs, p.ms.length, data)
+      insertBlock.run(p.stream.id, minMs, maxMs, p.ms.length, data, messagesOf(p))
     }
   }
 
@@ -437,10 +452,10 @@ export const make = (db: DatabaseSync): LogStore => {
   // Blocks overlapping a range, newest (by their newest record) first; their data is read
   // when the scan reaches them.
   const listAll = db.prepare(
-    "SELECT id, stream, max_ms FROM log_blocks WHERE max_ms >= ? AND min_ms <= ? ORDER BY max_ms DESC, id DESC"
+    "SELECT id, stream, max_ms, messages FROM log_blocks WHERE max_ms >= ? AND min_ms <= ? ORDER BY max_ms DESC, id DESC"
   )
   const listStreams = db.prepare(
-    "SELECT id, stream, max_ms FROM log_blocks WHERE stream IN (SELECT value FROM json_each(?)) AND max_ms >= ? AND min_ms <= ? ORDER BY max_ms DESC, id DESC"
+    "SELECT id, stream, max_ms, messages FROM log_blocks WHERE stream IN (SELECT value FROM json_each(?)) AND max_ms >= ? AND min_ms <= ? ORDER BY max_ms DESC, id DESC"
   )
   const blockData = db.prepare("SELECT data FROM log_blocks WHERE id = ?")
   listAll.setReturnArrays(true)
@@ -485,20 +500,25 @@ export const make = (db: DatabaseSync): LogStore => {
     const message = range.message
     // Messages repeat: the hint's verdict on each is kept for the scan (up to a bound).
     const verdicts = new Map<string, boolean>()
+    const passes = (msg: string): boolean => {
+      let verdict = verdicts.get(msg)
+      if (verdict === undefined) {
+        verdict = message!(msg)
+        if (verdicts.size < maxVerdicts) verdicts.set(msg, verdict)
+      }
+      return verdict
+    }
     const skips = (c: Cursor): boolean => {
       if (message === undefined || !c.block.plainMessages) return false
       const messages = (c.block.messages ??= [])
       let msg = messages[c.i]
       if (msg === undefined)
         msg = messages[c.i] = plainMessage(c.block.bytes, recordStart(c.block, c.i), c.block.ends[c.i]!) ?? null
-      if (msg === null) return false
-      let passes = verdicts.get(msg)
-      if (passes === undefined) {
-        passes = message(msg)
-        if (verdicts.size < maxVerdicts) verdicts.set(msg, passes)
-      }
-      return !passes
+      return msg !== null && !passes(msg)
     }
+    // A listed block none of whose messages passes is not read at all.
+    const skipsBlock = (messages: string | null) =>
+      message !== undefined && messages !== null && !(JSON.parse(messages) as Array<string>).some(passes)
     // A block is opened before any record older than its newest is visited, so the heap
     // always holds the newest record not yet visited.
     const heap: Array<Cursor> = []
@@ -506,8 +526,12 @@ export const make = (db: DatabaseSync): LogStore => {
       let next = listed.next()
       while (true) {
         while (!next.done) {
-          const [id, streamId, maxMs] = next.value as [number, number, number]
+          const [id, streamId, maxMs, messages] = next.value as [number, number, number, string | null]
           if (heap.length > 0 && maxMs < heap[0]!.block.ms[heap[0]!.i]!) break
+          if (skipsBlock(messages)) {
+            next = listed.next()
+            continue
+          }
           const block = load(id)
           // The newest record not after the range's end.
           let i = block.count - 1
