@@ -381,7 +381,7 @@ const ingestRows = (
         ]),
     {
       section,
-      subject: `${count(w.records)} log records (${w.recordsPerRequest} a request): gastown-otel serve`,
+      subject: `${count(w.records)} log records (${count(w.recordsPerRequest)} a request): gastown-otel serve`,
       value: `${count(Math.round(records))} records/s`,
       comparison: `${goal(records)}; no peer: VictoriaLogs is not installed (Debian does not package it)`
     },
