@@ -10,7 +10,8 @@ const modules = [
   "packages/telemetry/bench/emit.ts",
   "packages/telemetry/bench/encode.ts",
   "packages/telemetry/bench/export.ts",
-  "scripts/bench/startup.ts"
+  "scripts/bench/startup.ts",
+  "packages/receiver/bench/receiver.ts"
 ]
 
 const root = path.resolve(import.meta.dirname, "..")

@@ -1,5 +1,5 @@
 // Times the PromQL engine on about a million samples in memory (1,000 series of 1,000
-// samples over 6 hours by default), as range queries over those 6 hours at Grafana's step
+// samples over 6 hours by default), as range queries over those 6 hours as Grafana sends them
 // for 1,200 points, with the dashboard variables at "All". Two layouts: the series spread
 // over every catalogue metric (every dashboard query, plus two instant queries), and all
 // of them in the one metric a query reads (a counter, a histogram, the gauge): the worst
@@ -7,10 +7,11 @@
 //
 //   bash scripts/with-node.sh node packages/receiver/bench/promql.ts [series] [samples]
 import { Catalogue, Correlation, Naming } from "@gastown-otel/schema"
-import { Dashboards, Queries } from "@gastown-otel/stack"
+import { Panels, Queries } from "@gastown-otel/stack"
 import type { SeriesSamples } from "../src/metrics/Series.ts"
 import * as Engine from "../src/promql/Engine.ts"
 import * as MemorySource from "../src/promql/MemorySource.ts"
+import * as Grafana from "../test/support/Grafana.ts"
 import * as os from "node:os"
 
 const seriesCount = Number(process.argv[2] ?? 1000)
@@ -60,24 +61,16 @@ const build = (metrics: ReadonlyArray<Catalogue.Metric>): Array<SeriesSamples> =
 const series = build(Catalogue.metrics)
 const source = MemorySource.make(series)
 
-const all = Object.fromEntries(Queries.variables.map((v) => [v.name, Queries.allValue]))
-const stepMs = Math.max(15_000, Math.ceil(rangeMs / 1200 / 15_000) * 15_000)
-const interpolate = (expr: string) => {
-  let q = expr
-    .replaceAll("$__rate_interval", `${(stepMs + 15_000) / 1000}s`)
-    .replaceAll("$__interval", `${stepMs / 1000}s`)
-  for (const [name, value] of Object.entries(all)) q = q.replaceAll(`$${name}`, value)
-  return q
-}
-const exprs = [
-  ...new Set(
-    Dashboards.all().flatMap((d) =>
-      (d["panels"] as ReadonlyArray<{ type: string; targets?: ReadonlyArray<{ expr: string }> }>)
-        .filter((p) => p.type === "timeseries")
-        .flatMap((p) => (p.targets ?? []).map((t) => interpolate(t.expr)))
-    )
-  )
-]
+const all = Object.fromEntries(Queries.variables.map((v) => [v.name, "All" as const]))
+const window = { fromMs: endMs - rangeMs, toMs: endMs, maxDataPoints: 1200, variables: all, allValue: Queries.allValue }
+const requests = new Map(
+  Panels.dashboards
+    .flatMap((d) => d.sections.flatMap((s) => s.panels))
+    .flatMap((p) => (p.kind === "timeseries" ? p.targets.map((t) => Grafana.request(t.expr, window)) : []))
+    .map((r) => [r.query, r])
+)
+const exprs = [...requests.keys()]
+const stepMs = requests.values().next().value!.stepMs
 const metricExprs = (metric: Catalogue.Metric) => {
   const stored = Naming.series(metric)[0]!
   return exprs.filter((q) => q.includes(`${stored}{`))
@@ -106,8 +99,10 @@ const report = (title: string, rows: ReadonlyArray<readonly [string, number, num
     console.log(`${p50.toFixed(1).padStart(7)} ms p50 ${cpu.toFixed(1).padStart(7)} ms cpu p50  ${q}`)
   }
 }
-const range = (src: typeof source, q: string) =>
-  time(() => Engine.rangeOrThrow(src, q, { startMs: endMs - rangeMs, endMs, stepMs }))
+const range = (src: typeof source, q: string) => {
+  const r = requests.get(q)!
+  return time(() => Engine.rangeOrThrow(src, q, { startMs: r.startMs, endMs: r.endMs, stepMs: r.stepMs }))
+}
 
 const samples = series.reduce((n, s) => n + s.timestamps.length, 0)
 const spread: Array<readonly [string, number, number]> = exprs.map((q) => {

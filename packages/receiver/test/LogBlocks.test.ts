@@ -2,7 +2,9 @@
 // blocks that overlap in time. Against a plain list of every record sent: a scan visits
 // exactly the records in its range (ends included, to the nanosecond), newest first, a
 // later request first among equal times; stopping early gives a prefix; the stream filter
-// and the stream listing agree. Retention rewrites a block that straddles the cutoff.
+// and the stream listing agree. A message hint skips records whose `_msg` fails it and no
+// other, whatever the record makes its `_msg` of. Retention rewrites a block that straddles
+// the cutoff.
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Resource } from "@gastown-otel/schema"
 import { Arbitrary, Effect, Schema } from "effect"
@@ -68,8 +70,102 @@ const scanAll = (store: Store.Store["Service"], range: Parameters<LogStore.LogSt
   return out
 }
 
+// Records whose `_msg` comes from somewhere other than a plain string body, or from more than
+// one place: VictoriaLogs keeps the last field of a name, and a field without a name is `_msg`.
+const Message = Schema.Literals(["a", "b"])
+const Shape = Schema.Union([
+  Schema.Struct({ _tag: Schema.tag("Plain"), msg: Message }),
+  Schema.Struct({ _tag: Schema.tag("EmptyBody") }),
+  Schema.Struct({ _tag: Schema.tag("NoBody") }),
+  Schema.Struct({ _tag: Schema.tag("IntBody"), n: Schema.Literals([1, 2]) }),
+  Schema.Struct({ _tag: Schema.tag("KeyValueBody"), key: Schema.Literals(["_msg", "", "other"]), msg: Message }),
+  Schema.Struct({
+    _tag: Schema.tag("AttributeToo"),
+    key: Schema.Literals(["_msg", ""]),
+    msg: Message,
+    attribute: Schema.Literals(["a", "b", ""])
+  })
+])
+type Shape = typeof Shape.Type
+const Shapes = Arbitrary.array(Arbitrary.array(Arbitrary.schema(Shape), { minLength: 1, maxLength: 6 }), {
+  minLength: 1,
+  maxLength: 4
+})
+
+const recordOf = (shape: Shape, timeNs: bigint, id: string) => {
+  const base = { timeUnixNano: timeNs.toString(), attributes: attributes({ id }) }
+  switch (shape._tag) {
+    case "Plain":
+      return { ...base, body: { stringValue: shape.msg } }
+    case "EmptyBody":
+      return { ...base, body: { stringValue: "" } }
+    case "NoBody":
+      return base
+    case "IntBody":
+      return { ...base, body: { intValue: String(shape.n) } }
+    case "KeyValueBody":
+      return { ...base, body: { kvlistValue: { values: attributes({ [shape.key]: shape.msg }) } } }
+    case "AttributeToo":
+      return {
+        ...base,
+        body: { stringValue: shape.msg },
+        attributes: attributes({ id, [shape.key]: shape.attribute })
+      }
+  }
+}
+
 describe("log blocks", () => {
   layer(Receiver.layer(), { excludeTestServices: true })((it) => {
+    it.effect.prop(
+      "a message hint skips records whose _msg fails it, and only those, whatever the record's _msg is made of",
+      [Shapes],
+      ([requests]) =>
+        Effect.gen(function* () {
+          const { store } = yield* Receiver.TestReceiver
+          const base = BigInt(t0 + ++run * 1000) * 1_000_000n
+          const host = `run${run}-hint`
+          let n = 0
+          for (const shapes of requests) {
+            const records = shapes.map((shape) => recordOf(shape, base + BigInt(n) * 1_000_000n, String(n++)))
+            yield* store.ingest(
+              "logs",
+              encodeLogs({
+                resourceLogs: [
+                  {
+                    resource: { attributes: attributes({ [Resource.keys.hostName]: host }) },
+                    scopeLogs: [{ logRecords: records }]
+                  }
+                ]
+              })
+            )
+          }
+          const range = { startNs: base, endNs: base + BigInt(n) * 1_000_000n, streams: [streamOf(host)] }
+          const every = scanAll(store, range)
+          assert.strictEqual(every.length, n)
+          for (const wanted of ["a", "b"]) {
+            const message = (msg: string) => msg === wanted
+            const hinted = scanAll(store, { ...range, message })
+            assert.deepStrictEqual(
+              hinted.filter((row) => message(row.fields._msg!)),
+              every.filter((row) => message(row.fields._msg!)),
+              "every record that passes is visited"
+            )
+            // Records of a request of plain string bodies alone are skipped when they fail.
+            const plainIds = new Set(
+              requests.flatMap((shapes, r) => {
+                const first = requests.slice(0, r).reduce((k, s) => k + s.length, 0)
+                return shapes.every((s) => s._tag === "Plain") ? shapes.map((_, i) => String(first + i)) : []
+              })
+            )
+            for (const row of hinted) {
+              if (plainIds.has(row.fields.id!))
+                assert.isTrue(message(row.fields._msg!), "a plain failing record skipped")
+            }
+          }
+        }),
+      { timeout: 120_000, arbitrary: { runs: 60 } }
+    )
+
     it.effect.prop(
       "a scan visits exactly the records in its range, newest first, from blocks that overlap in time",
       [Requests, Arbitrary.array(Range, { minLength: 1, maxLength: 4 })],
@@ -163,10 +259,26 @@ describe("log blocks", () => {
       ingest([1000, 1001, 1002])
       ingest([2003, 1999, 2000, 2001, 2002])
       ingest([3000])
+      const all = { startNs: 0n, endNs: 10_000_000_000n }
+      const hinted = (message: (msg: string) => boolean) => {
+        const rows: Array<string> = []
+        logs.scan({ ...all, message }, (row) => rows.push(row.fields._msg!) > 0)
+        return rows
+      }
+      // Read before retention, so that the rewritten block is read again, not remembered.
+      assert.deepStrictEqual(
+        hinted((msg) => msg === "at 2000"),
+        ["at 2000"]
+      )
       Db.transaction(db, () => logs.deleteBefore(2001))
       const rows: Array<string> = []
-      logs.scan({ startNs: 0n, endNs: 10_000_000_000n }, (row) => rows.push(row.fields._msg!) > 0)
+      logs.scan(all, (row) => rows.push(row.fields._msg!) > 0)
       assert.deepStrictEqual(rows, ["at 3000", "at 2003", "at 2002", "at 2001"])
+      assert.deepStrictEqual(
+        hinted((msg) => msg.endsWith("0")),
+        ["at 3000"],
+        "the rewritten block's messages are still plain"
+      )
       assert.strictEqual(logs.stats().records, 4)
       const reopened = LogStore.make(db)
       assert.strictEqual(reopened.stats().records, 4, "the count read back from the blocks")
@@ -185,6 +297,55 @@ describe("log blocks", () => {
       assert.strictEqual(error._tag, "OpenError")
       assert.include(error.message, "layout")
       assert.isTrue(fs.existsSync(path.join(dir, Db.fileName)), "left as it was")
+    })
+  )
+
+  it.effect("a directory of layout 1 (blocks without their messages) is upgraded and read as before", () =>
+    Effect.gen(function* () {
+      const dir = yield* Receiver.tempDir
+      const messages = ["a", "b", "a", "c"]
+      const sendAt = BigInt(t0) * 1_000_000n
+      const body = encodeLogs({
+        resourceLogs: [
+          {
+            scopeLogs: [
+              {
+                logRecords: messages.map((msg, i) => ({
+                  timeUnixNano: (sendAt + BigInt(i)).toString(),
+                  body: { stringValue: msg }
+                }))
+              }
+            ]
+          }
+        ]
+      })
+      yield* Effect.scoped(Effect.flatMap(Store.make({ dataDir: dir }), (store) => store.ingest("logs", body)))
+      // Layout 1 had no list of messages.
+      const old = new DatabaseSync(path.join(dir, Db.fileName))
+      old.exec("ALTER TABLE log_blocks DROP COLUMN messages; PRAGMA user_version = 1")
+      old.close()
+      const read = yield* Effect.scoped(
+        Effect.map(Store.make({ dataDir: dir }), (store) => {
+          const range = { startNs: sendAt, endNs: sendAt + 10n }
+          return {
+            all: scanAll(store, range).map((r) => r.fields._msg),
+            hinted: scanAll(store, { ...range, message: (msg) => msg === "a" }).map((r) => r.fields._msg)
+          }
+        })
+      )
+      assert.deepStrictEqual(read.all, messages.toReversed())
+      assert.deepStrictEqual(read.hinted, ["a", "a"])
+      const upgraded = new DatabaseSync(path.join(dir, Db.fileName))
+      assert.strictEqual(upgraded.prepare("PRAGMA user_version").get()!.user_version, 2)
+      assert.deepStrictEqual(
+        upgraded
+          .prepare("SELECT messages FROM log_blocks")
+          .all()
+          .map((r) => r.messages),
+        [null],
+        "the old block has no list"
+      )
+      upgraded.close()
     })
   )
 })

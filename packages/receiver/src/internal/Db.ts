@@ -9,8 +9,14 @@ import { DatabaseSync } from "node:sqlite"
 export const fileName = "receiver.sqlite"
 
 // The layout's version, in `PRAGMA user_version`: a directory written by another layout is
-// refused rather than misread.
-const version = 1
+// refused rather than misread, but for the older layouts `upgrades` brings up to date.
+const version = 2
+
+// What takes layout N to N + 1, by N. 1 → 2: log blocks list the messages of their records
+// (NULL for the blocks written before, read as they were).
+const upgrades: { readonly [from: number]: string } = {
+  1: "ALTER TABLE log_blocks ADD COLUMN messages TEXT"
+}
 
 // Samples live in memory for queries; SQLite keeps them durable as compressed columnar
 // blocks, one row per request (see metrics/MetricStore.ts). Log records are kept in
@@ -49,7 +55,8 @@ CREATE TABLE IF NOT EXISTS log_blocks (
   min_ms INTEGER NOT NULL,
   max_ms INTEGER NOT NULL,
   count INTEGER NOT NULL,
-  data BLOB NOT NULL
+  data BLOB NOT NULL,
+  messages TEXT
 );
 CREATE INDEX IF NOT EXISTS log_blocks_max ON log_blocks (max_ms);
 CREATE INDEX IF NOT EXISTS log_blocks_stream_max ON log_blocks (stream, max_ms);
@@ -77,12 +84,15 @@ export const open = (dataDir: string): DatabaseSync => {
     // before answering (see `walSync`), which is what FULL would do, once per group.
     db.exec("PRAGMA synchronous = NORMAL")
     db.exec("BEGIN IMMEDIATE")
-    const found = db.prepare("PRAGMA user_version").get()!.user_version as number
+    let found = db.prepare("PRAGMA user_version").get()!.user_version as number
     const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema").get()!.n as number
-    if (found !== version && (found !== 0 || tables > 0)) {
+    // Every older layout has its step in `upgrades`.
+    const upgradable = found > 0 && found < version
+    if (found !== version && (found !== 0 || tables > 0) && !upgradable) {
       db.exec("ROLLBACK")
       throw new Error(`${fileName} has layout ${found}, this receiver reads layout ${version}: move the directory away`)
     }
+    if (upgradable) for (; found < version; found++) db.exec(upgrades[found]!)
     db.exec(schema)
     db.exec(`PRAGMA user_version = ${version}`)
     db.exec("COMMIT")

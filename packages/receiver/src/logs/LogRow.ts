@@ -29,9 +29,16 @@ export interface LogSource {
    * Calls `visit` for every row with `startNs <= timeNs <= endNs`, newest first, until it
    * returns `false`. `streams`, when given, limits the scan to rows whose `_stream` is one
    * of them (a store may use it as an index; the engine still checks every filter).
+   * `message`, when given, is a test of `_msg` that the rows wanted pass: a store may skip rows
+   * whose `_msg` fails it (without building them), or visit them anyway.
    */
   readonly scan: (
-    range: { readonly startNs: bigint; readonly endNs: bigint; readonly streams?: ReadonlyArray<string> | undefined },
+    range: {
+      readonly startNs: bigint
+      readonly endNs: bigint
+      readonly streams?: ReadonlyArray<string> | undefined
+      readonly message?: ((msg: string) => boolean) | undefined
+    },
     visit: (row: LogRow) => boolean
   ) => void
   /** The distinct `_stream` values with rows in the range. */

@@ -5,7 +5,11 @@
  * arrived, sorted by time and deflated; reading a block decodes each record's fields with
  * the decoder that validated it at ingest, so what is read is what ingest saw. Blocks are
  * indexed by their newest time, overall and per stream; a scan merges the blocks that
- * overlap in time, newest record first. In memory: the streams and the time span each covers.
+ * overlap in time, newest record first. A scan given a message test (the engine's `_msg`
+ * filters) reads a record's body alone where ingest found it to be its `_msg`, and skips the
+ * record undecoded when it fails; a block lists its records' distinct messages, and a block
+ * none of whose messages passes is not read. In memory: the streams, the time span each
+ * covers, and the blocks read last (32 MiB of them, decoded).
  *
  * VictoriaLogs' limits apply as it applies them: a record with more than 2000 fields, a
  * field name over 128 bytes, or over 2 MiB in all is dropped (and counted); a record with
@@ -17,7 +21,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite"
 import * as zlib from "node:zlib"
 import { quote, rfc3339Nano } from "../internal/GoFormat.ts"
 import { xxhash64 } from "../internal/XxHash64.ts"
-import { recordFields, type RecordSize, type Sink } from "../otlp/Logs.ts"
+import { plainMessage, recordFields, type RecordSize, type Sink } from "../otlp/Logs.ts"
 import type { LogRow, LogSource } from "./LogRow.ts"
 
 /**
@@ -47,7 +51,7 @@ interface Stream {
 }
 
 // One stream's records of a request, in arrival order: their times, and where each lies in
-// `buf` (the request, or a block being rewritten).
+// `buf` (the request, or a block being rewritten); whether every one's `_msg` is its body.
 interface Pending {
   readonly stream: Stream
   readonly buf: Uint8Array
@@ -55,6 +59,7 @@ interface Pending {
   readonly ns: Array<number>
   readonly starts: Array<number>
   readonly ends: Array<number>
+  plainMessages: boolean
 }
 
 /**
@@ -81,7 +86,7 @@ export interface Batch {
 export interface LogStore extends LogSource {
   /** A batch to fill with {@link LogStore.add}. */
   readonly batch: () => Batch
-  /** Adds one decoded record as `otlp/Logs.ts` gives it: its resource, size, time and bytes. */
+  /** Adds one decoded record as `otlp/Logs.ts` gives it: its resource, what is known of it, its time and bytes. */
   readonly add: (batch: Batch, ...record: Parameters<Sink>) => void
   /** Writes a batch inside the current transaction. */
   readonly write: (batch: Batch) => void
@@ -131,9 +136,17 @@ const streamOf = (tags: Array<[string, string]>): { stream: string; streamId: st
 // A block: `count` records sorted by time (arrival order among equals) as columns of
 // milliseconds, nanoseconds within the millisecond and where each record ends, then the
 // records: a `ScopeLogs` message of them alone (each its `log_records` field, as it came).
-// Deflated; the column layout is aligned for typed-array views.
+// Deflated; the column layout is aligned for typed-array views. The header is the count and
+// flags: `plainMessages` says every record's `_msg` is its string body (blocks written
+// before the flag existed have none, and are read by decoding every record).
 interface Block {
   readonly count: number
+  /** Its inflated bytes. */
+  readonly size: number
+  readonly plainMessages: boolean
+  // The records' plain messages (`null`: none), read when a scan first needs them and kept
+  // with the block while it is cached.
+  messages?: Array<string | null | undefined>
   readonly ms: Float64Array
   readonly ns: Uint32Array
   readonly ends: Uint32Array
@@ -141,12 +154,27 @@ interface Block {
 }
 
 const header = 8
+const plainMessagesFlag = 1
 
 // Blocks are laid out here before they are deflated: one buffer, grown as needed up to
 // 16 MiB, instead of a fresh one per block (allocating and zeroing large buffers costs more
 // than filling them); a bigger block gets its own.
 const scratchLimit = 16 << 20
 let scratch = new ArrayBuffer(1 << 20)
+
+// A block's distinct messages as a JSON list, when each record's `_msg` is its body: a scan
+// with a message test skips a block none of whose messages pass without reading it. Null
+// otherwise (and for blocks written before the list existed).
+const messagesOf = (p: Pending): string | null => {
+  if (!p.plainMessages) return null
+  const messages = new Set<string>()
+  for (let i = 0; i < p.starts.length; i++) {
+    const msg = plainMessage(p.buf, p.starts[i]!, p.ends[i]!)
+    if (msg === undefined) return null
+    messages.add(msg)
+  }
+  return JSON.stringify([...messages])
+}
 
 const encodeBlock = (p: Pending): { data: Uint8Array; minMs: number; maxMs: number } => {
   const n = p.ms.length
@@ -163,7 +191,7 @@ const encodeBlock = (p: Pending): { data: Uint8Array; minMs: number; maxMs: numb
   if (scratch.byteLength < total && total <= scratchLimit) scratch = new ArrayBuffer(Math.min(2 * total, scratchLimit))
   const buffer = total <= scratch.byteLength ? scratch : new ArrayBuffer(total)
   const raw = new Uint8Array(buffer, 0, total)
-  new Uint32Array(buffer, 0, 2).set([n, 0])
+  new Uint32Array(buffer, 0, 2).set([n, p.plainMessages ? plainMessagesFlag : 0])
   const ms = new Float64Array(buffer, header, n)
   const ns = new Uint32Array(buffer, header + n * 8, n)
   const ends = new Uint32Array(buffer, header + n * 12, n)
@@ -188,21 +216,34 @@ const encodeBlock = (p: Pending): { data: Uint8Array; minMs: number; maxMs: numb
   return { data: zlib.deflateRawSync(raw, { level: 1 }), minMs: ms[0]!, maxMs: ms[n - 1]! }
 }
 
+// Inflated in chunks of 64 KiB, not zlib's 16: a block of a few hundred records then takes
+// one or two, and inflating costs half as much (bigger chunks cost more to allocate than they save).
+const inflateChunk = 64 * 1024
+
 const decodeBlock = (data: Uint8Array): Block => {
-  const inflated = zlib.inflateRawSync(data)
+  const inflated = zlib.inflateRawSync(data, { chunkSize: inflateChunk })
   // The typed-array views need an aligned start: copied when it is not.
   const raw = inflated.byteOffset % 8 === 0 ? inflated : Uint8Array.from(inflated)
   const at = raw.byteOffset
-  const count = new Uint32Array(raw.buffer, at, 1)[0]!
+  const words = new Uint32Array(raw.buffer, at, 2)
+  const count = words[0]!
+  const flags = words[1]!
   const columns = header + count * 16
   return {
     count,
+    size: raw.byteLength,
+    plainMessages: (flags & plainMessagesFlag) !== 0,
     ms: new Float64Array(raw.buffer, at + header, count),
     ns: new Uint32Array(raw.buffer, at + header + count * 8, count),
     ends: new Uint32Array(raw.buffer, at + header + count * 12, count),
     bytes: raw.subarray(columns)
   }
 }
+
+const maxVerdicts = 10_000
+
+// What the cache of decoded blocks holds at most: about 150,000 records of the usual size.
+const cacheBytes = 32 * 1024 * 1024
 
 const recordStart = (block: Block, i: number) => (i === 0 ? 0 : block.ends[i - 1]!)
 
@@ -301,7 +342,7 @@ export const make = (db: DatabaseSync): LogStore => {
     "INSERT INTO streams (id, stream, stream_id, fields) VALUES (?, ?, ?, ?)"
   )
   const insertBlock: StatementSync = db.prepare(
-    "INSERT INTO log_blocks (stream, min_ms, max_ms, count, data) VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO log_blocks (stream, min_ms, max_ms, count, data, messages) VALUES (?, ?, ?, ?, ?, ?)"
   )
 
   // The resource array is shared by the records of one resource: resolve its stream and
@@ -337,19 +378,20 @@ export const make = (db: DatabaseSync): LogStore => {
     return entry
   }
 
-  const add: LogStore["add"] = (batch, resource, size, ms, nsInMs, buf, start, end) => {
+  const add: LogStore["add"] = (batch, resource, info, ms, nsInMs, buf, start, end) => {
     const { stream, size: common } = streamFor(batch, resource)
     if (
-      Math.max(common.longestName, size.longestName) > limits.fieldNameBytes ||
-      common.fields + size.fields > limits.fields ||
-      common.bytes + size.bytes > limits.recordBytes
+      Math.max(common.longestName, info.longestName) > limits.fieldNameBytes ||
+      common.fields + info.fields > limits.fields ||
+      common.bytes + info.bytes > limits.recordBytes
     ) {
       batch.dropped++
       return
     }
     let pending = batch.pending.get(stream)
     if (pending === undefined)
-      batch.pending.set(stream, (pending = { stream, buf, ms: [], ns: [], starts: [], ends: [] }))
+      batch.pending.set(stream, (pending = { stream, buf, ms: [], ns: [], starts: [], ends: [], plainMessages: true }))
+    pending.plainMessages &&= info.plainMessage
     pending.ms.push(ms)
     pending.ns.push(nsInMs)
     pending.starts.push(start)
@@ -361,7 +403,7 @@ export const make = (db: DatabaseSync): LogStore => {
     for (const s of batch.newStreams) insertStream.run(s.id, s.stream, s.streamId, JSON.stringify(s.fields))
     for (const p of batch.pending.values()) {
       const { data, minMs, maxMs } = encodeBlock(p)
-      insertBlock.run(p.stream.id, minMs, maxMs, p.ms.length, data)
+      insertBlock.run(p.stream.id, minMs, maxMs, p.ms.length, data, messagesOf(p))
     }
   }
 
@@ -401,15 +443,36 @@ export const make = (db: DatabaseSync): LogStore => {
   // Blocks overlapping a range, newest (by their newest record) first; their data is read
   // when the scan reaches them.
   const listAll = db.prepare(
-    "SELECT id, stream, max_ms FROM log_blocks WHERE max_ms >= ? AND min_ms <= ? ORDER BY max_ms DESC, id DESC"
+    "SELECT id, stream, max_ms, messages FROM log_blocks WHERE max_ms >= ? AND min_ms <= ? ORDER BY max_ms DESC, id DESC"
   )
   const listStreams = db.prepare(
-    "SELECT id, stream, max_ms FROM log_blocks WHERE stream IN (SELECT value FROM json_each(?)) AND max_ms >= ? AND min_ms <= ? ORDER BY max_ms DESC, id DESC"
+    "SELECT id, stream, max_ms, messages FROM log_blocks WHERE stream IN (SELECT value FROM json_each(?)) AND max_ms >= ? AND min_ms <= ? ORDER BY max_ms DESC, id DESC"
   )
   const blockData = db.prepare("SELECT data FROM log_blocks WHERE id = ?")
   listAll.setReturnArrays(true)
   listStreams.setReturnArrays(true)
-  const load = (id: number) => decodeBlock(blockData.get(id)!.data as Uint8Array)
+  // Decoded blocks, least recently read first, up to `cacheBytes` of them: every logs panel of
+  // a dashboard, and every refresh, reads the same newest blocks. A block never changes once
+  // written; retention, which rewrites and deletes blocks, empties the cache.
+  const cache = new Map<number, Block>()
+  let cachedBytes = 0
+  const load = (id: number): Block => {
+    const cached = cache.get(id)
+    if (cached !== undefined) {
+      cache.delete(id)
+      cache.set(id, cached)
+      return cached
+    }
+    const block = decodeBlock(blockData.get(id)!.data as Uint8Array)
+    cache.set(id, block)
+    cachedBytes += block.size
+    for (const [oldest, evicted] of cache) {
+      if (cachedBytes <= cacheBytes) break
+      cache.delete(oldest)
+      cachedBytes -= evicted.size
+    }
+    return block
+  }
 
   const scan: LogSource["scan"] = (range, visit) => {
     const from = split(range.startNs)
@@ -425,6 +488,28 @@ export const make = (db: DatabaseSync): LogStore => {
       if (ids.length === 0) return
       listed = listStreams.iterate(JSON.stringify(ids), from.ms, to.ms)
     }
+    const message = range.message
+    // Messages repeat: the hint's verdict on each is kept for the scan (up to a bound).
+    const verdicts = new Map<string, boolean>()
+    const passes = (msg: string): boolean => {
+      let verdict = verdicts.get(msg)
+      if (verdict === undefined) {
+        verdict = message!(msg)
+        if (verdicts.size < maxVerdicts) verdicts.set(msg, verdict)
+      }
+      return verdict
+    }
+    const skips = (c: Cursor): boolean => {
+      if (message === undefined || !c.block.plainMessages) return false
+      const messages = (c.block.messages ??= [])
+      let msg = messages[c.i]
+      if (msg === undefined)
+        msg = messages[c.i] = plainMessage(c.block.bytes, recordStart(c.block, c.i), c.block.ends[c.i]!) ?? null
+      return msg !== null && !passes(msg)
+    }
+    // A listed block none of whose messages passes is not read at all.
+    const skipsBlock = (messages: string | null) =>
+      message !== undefined && messages !== null && !(JSON.parse(messages) as Array<string>).some(passes)
     // A block is opened before any record older than its newest is visited, so the heap
     // always holds the newest record not yet visited.
     const heap: Array<Cursor> = []
@@ -432,8 +517,12 @@ export const make = (db: DatabaseSync): LogStore => {
       let next = listed.next()
       while (true) {
         while (!next.done) {
-          const [id, streamId, maxMs] = next.value as [number, number, number]
+          const [id, streamId, maxMs, messages] = next.value as [number, number, number, string | null]
           if (heap.length > 0 && maxMs < heap[0]!.block.ms[heap[0]!.i]!) break
+          if (skipsBlock(messages)) {
+            next = listed.next()
+            continue
+          }
           const block = load(id)
           // The newest record not after the range's end.
           let i = block.count - 1
@@ -444,7 +533,8 @@ export const make = (db: DatabaseSync): LogStore => {
         }
         if (heap.length === 0) return
         const c = pop(heap)
-        if (!visit(rowOf(c.stream, c.block, c.i))) return
+        // A record whose message fails the hint is skipped undecoded.
+        if (!skips(c) && !visit(rowOf(c.stream, c.block, c.i))) return
         c.i--
         if (c.i >= 0 && compare(c.block.ms[c.i]!, c.block.ns[c.i]!, from.ms, from.ns) >= 0) push(heap, c)
       }
@@ -485,6 +575,8 @@ export const make = (db: DatabaseSync): LogStore => {
   const straddling = db.prepare("SELECT id, stream, data FROM log_blocks WHERE min_ms < ? AND max_ms >= ?")
   const rewrite = db.prepare("UPDATE log_blocks SET min_ms = ?, count = ?, data = ? WHERE id = ?")
   const deleteBefore = (cutoffMs: number) => {
+    cache.clear()
+    cachedBytes = 0
     records -= countOld.get(cutoffMs)!.n as number
     deleteOld.run(cutoffMs)
     for (const row of straddling.all(cutoffMs, cutoffMs)) {
@@ -495,7 +587,8 @@ export const make = (db: DatabaseSync): LogStore => {
         ms: [],
         ns: [],
         starts: [],
-        ends: []
+        ends: [],
+        plainMessages: block.plainMessages
       }
       for (let i = 0; i < block.count; i++) {
         if (block.ms[i]! < cutoffMs) continue

@@ -198,12 +198,24 @@ export const jsonLine = (row: Engine.Row, fieldOrder: ReadonlyArray<string> | un
                 .toSorted()
             : [f]
         )
-  const parts: Array<string> = []
+  let line = ""
   for (const name of names) {
     const v = row.fields[name]
-    if (v !== undefined && v !== "") parts.push(`${JSON.stringify(name)}:${JSON.stringify(v)}`)
+    if (v === undefined || v === "") continue
+    line += `${line === "" ? "{" : ","}${quotedName(name)}${JSON.stringify(v)}`
   }
-  return `{${parts.join(",")}}`
+  return line === "" ? "{}" : `${line}}`
+}
+
+// Field names repeat from row to row: each is quoted once (up to a bound).
+const quotedNames = new Map<string, string>()
+const quotedName = (name: string): string => {
+  let quoted = quotedNames.get(name)
+  if (quoted === undefined) {
+    quoted = `${JSON.stringify(name)}:`
+    if (quotedNames.size < 10_000) quotedNames.set(name, quoted)
+  }
+  return quoted
 }
 
 const jsonLines = (output: Engine.Output): string => {

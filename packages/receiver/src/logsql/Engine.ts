@@ -234,6 +234,36 @@ export const timeRange = (
   return startNs <= endNs ? { startNs, endNs } : undefined
 }
 
+// The fields a filter reads (`_time` for time filters, `_stream` for stream filters).
+const fieldsRead = (f: Ast.Filter): ReadonlyArray<string> => {
+  switch (f._tag) {
+    case "Any":
+      return []
+    case "Time":
+      return ["_time"]
+    case "Stream":
+      return ["_stream"]
+    case "Not":
+      return fieldsRead(f.filter)
+    case "And":
+    case "Or":
+      return f.filters.flatMap(fieldsRead)
+    default:
+      return [f.field]
+  }
+}
+
+// The top-level filters that read `_msg` alone, as a test of the message: the scan's hint.
+const messageTest = (filters: ReadonlyArray<Ast.Filter>): ((msg: string) => boolean) | undefined => {
+  const own = filters.filter((f) => {
+    const read = fieldsRead(f)
+    return read.length > 0 && read.every((name) => name === "_msg")
+  })
+  if (own.length === 0) return undefined
+  const test = Compile.compile(own.length === 1 ? own[0]! : { _tag: "And", filters: own })
+  return (msg) => test({ timeNs: undefined, fields: { _msg: msg } })
+}
+
 /**
  * Evaluates a query over a source within a time range.
  *
@@ -258,7 +288,7 @@ export const run = (query: Ast.Query, source: LogSource, range: Range = {}): Out
       streams = source.streams(scan).filter((s) => matchers.every((m) => m(s)))
     }
     if (streams === undefined || streams.length > 0) {
-      source.scan({ ...scan, streams }, (row) => !predicate(row) || head.push(row))
+      source.scan({ ...scan, streams, message: messageTest(rest) }, (row) => !predicate(row) || head.push(row))
     }
   }
   head.end()

@@ -33,8 +33,21 @@ export interface RecordSize {
 }
 
 /**
+ * What ingest learns of a record besides its bytes: its size, and whether its `_msg` is plainly
+ * its string body (the record has exactly one field named `_msg`, a non-empty string). Then a
+ * reader may take the message from the body alone (see {@link plainMessage}) instead of decoding
+ * every field.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecordInfo extends RecordSize {
+  readonly plainMessage: boolean
+}
+
+/**
  * Receives one log record: the resource's fields (a flat `[name, value, …]` list in arrival
- * order, the same array for every record of the resource), the size of the record's own
+ * order, the same array for every record of the resource), what is known of the record's own
  * fields, its time, and where it lies in `buf`: `[start, end)` is its `log_records` field of
  * a `ScopeLogs`, tag and length included, which {@link recordFields} decodes. The records of
  * one scope lie back to back.
@@ -44,7 +57,7 @@ export interface RecordSize {
  */
 export type Sink = (
   resource: ReadonlyArray<string>,
-  size: RecordSize,
+  info: RecordInfo,
   ms: number,
   nsInMs: number,
   buf: Uint8Array,
@@ -123,6 +136,42 @@ export const recordFields = (buf: Uint8Array, start: number, end: number): Array
   return fields
 }
 
+const bodyString = (value: Reader): string | undefined => {
+  while (value.next()) {
+    if (value.field === 1 && value.wire === WireType.bytes) return value.key()
+    value.skip()
+  }
+  return undefined
+}
+
+/**
+ * The string body of the log record at `[start, end)` of `buf` (as {@link recordFields} takes
+ * it), without decoding anything else; `undefined` when it has none. For a record whose
+ * `plainMessage` was set at ingest, this is its `_msg`: its only field of that name is a
+ * non-empty string, and a string body is always named `_msg`.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const plainMessage = (buf: Uint8Array, start: number, end: number): string | undefined => {
+  const r = new Reader(buf, start, end)
+  r.next()
+  r.enter()
+  while (r.next()) {
+    if (r.field !== 5 || r.wire !== WireType.bytes) {
+      r.skip()
+      continue
+    }
+    // The body is an `AnyValue`; its string is field 1. Messages repeat from record to record
+    // (event names), so they are decoded as attribute keys are, through the reader's cache.
+    const outer = r.enter()
+    const found = bodyString(r)
+    if (found !== undefined) return found
+    r.leave(outer)
+  }
+  return undefined
+}
+
 const nameLengths = new Map<string, number>()
 // Names repeat from record to record: measure each once.
 const nameLength = (name: string): number => {
@@ -145,16 +194,23 @@ export const decode = (body: Uint8Array, sink: Sink, now: () => number = Date.no
   let fields = 0
   let bytes = 0
   let longestName = 0
-  const field = (name: string, valueBytes: number) => {
+  // Fields named `_msg`, and whether all of them were non-empty strings.
+  let messages = 0
+  let textMessages = true
+  const field = (name: string, valueBytes: number, isText: boolean) => {
     const n = nameLength(named(name))
     fields++
     bytes += n + valueBytes + 6
     if (n > longestName) longestName = n
+    if (name === "" || name === "_msg") {
+      messages++
+      textMessages &&= isText && valueBytes > 0
+    }
   }
   const measure: Target = {
     bytes: (name: string, _buf: Uint8Array, start: number, end: number, encoding: Encoding) =>
-      field(name, textLength(end - start, encoding)),
-    text: (name: string, value: string) => field(name, Buffer.byteLength(value, "utf8"))
+      field(name, textLength(end - start, encoding), encoding === "utf8"),
+    text: (name: string, value: string) => field(name, Buffer.byteLength(value, "utf8"), false)
   }
   const request = new Reader(body)
   while (request.next()) {
@@ -185,15 +241,17 @@ export const decode = (body: Uint8Array, sink: Sink, now: () => number = Date.no
         fields = 0
         bytes = 0
         longestName = 0
+        messages = 0
+        textMessages = true
         const start = scope.fieldStart
         const outer = scope.enter()
         const at = record(scope, measure)
         scope.leave(outer)
-        const size = { fields, bytes, longestName }
-        if (at === undefined) sink(resource, size, now(), 0, scope.buf, start, scope.pos)
+        const info = { fields, bytes, longestName, plainMessage: messages === 1 && textMessages }
+        if (at === undefined) sink(resource, info, now(), 0, scope.buf, start, scope.pos)
         else {
           const { ms, nsInMs } = splitNanos(at.lo, at.hi)
-          sink(resource, size, ms, nsInMs, scope.buf, start, scope.pos)
+          sink(resource, info, ms, nsInMs, scope.buf, start, scope.pos)
         }
       }
     }

@@ -1,5 +1,6 @@
 // An in-memory LogSource for tests and the benchmark: rows kept oldest to newest, scanned
-// backwards from the end of the range, the stream hint honoured with a set lookup; per stream,
+// backwards from the end of the range, the stream hint honoured with a set lookup and the
+// message hint by skipping every row that fails it (so engine tests check the hints); per stream,
 // its sorted timestamps answer which streams have rows in a range.
 import type { LogRow, LogSource } from "../../src/logs/LogRow.ts"
 
@@ -53,6 +54,7 @@ export const make = (initial: Iterable<LogRow> = []): MemoryLogSource => {
         if (row.timeNs < range.startNs) return
         visited++
         if (streams !== undefined && !streams.has(row.fields["_stream"] ?? "")) continue
+        if (range.message !== undefined && !range.message(row.fields["_msg"] ?? "")) continue
         if (!visit(row)) return
       }
     },

@@ -16,12 +16,13 @@ export interface Running {
   readonly output: () => string
 }
 
-export const start = (dataDir: string) =>
+/** Starts serve on `dataDir`; `nodeFlags` go to Node (the bench's `--inspect` when profiling). */
+export const start = (dataDir: string, nodeFlags: ReadonlyArray<string> = []) =>
   Effect.acquireRelease(
     Effect.callback<Running>((resume) => {
       const child = spawn(
         process.execPath,
-        [bin, "serve", "--data-dir", dataDir, "--metrics-port", "0", "--logs-port", "0"],
+        [...nodeFlags, bin, "serve", "--data-dir", dataDir, "--metrics-port", "0", "--logs-port", "0"],
         { stdio: ["ignore", "pipe", "pipe"] }
       )
       let output = ""

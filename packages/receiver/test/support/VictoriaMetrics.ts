@@ -9,7 +9,8 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 
-const binary = "/usr/bin/victoria-metrics"
+/** Where Debian's package installs it. */
+export const binary = "/usr/bin/victoria-metrics"
 const repoRoot = path.resolve(import.meta.dirname, "../../../..")
 
 export interface ImportSeries {
@@ -26,6 +27,9 @@ export interface Answer {
 export interface Shape {
   readonly url: string
   readonly version: string
+  /** Its storage directory and process id (the bench reads its bytes on disk and its memory). */
+  readonly dataDir: string
+  readonly pid: number
   readonly import: (series: ReadonlyArray<ImportSeries>) => Effect.Effect<void, Error>
   /** Makes samples imported by another client searchable: waits for `expected` series in the range. */
   readonly flush: (expected: number, firstMs: number, lastMs: number) => Effect.Effect<void, Error>
@@ -67,7 +71,7 @@ export const make = Effect.gen(function* () {
     (d) => Effect.sync(() => fs.rmSync(d, { recursive: true, force: true }))
   )
   const url = `http://127.0.0.1:${port}`
-  yield* Effect.acquireRelease(
+  const child = yield* Effect.acquireRelease(
     Effect.sync(() =>
       spawn(
         binary,
@@ -164,7 +168,7 @@ export const make = Effect.gen(function* () {
       yield* flush(expected, first, last)
     })
 
-  return VictoriaMetrics.of({ url, version, import: importSeries, flush, get })
+  return VictoriaMetrics.of({ url, version, dataDir: dir, pid: child.pid!, import: importSeries, flush, get })
 })
 
 export const layer = Layer.effect(VictoriaMetrics, make)
