@@ -3,7 +3,7 @@
 // what arrives later plus what was counted is what was emitted. With the backend up and
 // the emitter yielding now and then, nothing is lost. The 1,000,000-event variants run in
 // `npm run soak`; `npm run bench` reports the same run's memory (test/support/Load.ts).
-import { CaptureServer, TempDir } from "@gastown-otel/testkit"
+import { CaptureServer, Ports, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Telemetry } from "@gastown-otel/telemetry"
 import { Effect } from "effect"
@@ -17,9 +17,7 @@ describe(`${events} events`, () => {
     () =>
       Effect.gen(function* () {
         const stateDir = yield* TempDir.make()
-        const down = yield* CaptureServer.start()
-        const url = down.url
-        yield* CaptureServer.stop(down)
+        const url = yield* Ports.closedUrl
         const ran = yield* Load.emitWithBackendDown({ events, url, stateDir })
         const grownMb = (ran.heapPeak - ran.heapBefore) / 2 ** 20
         // The log buffer holds 10,000 records (a few KB each at most) and 2,000 series.
@@ -44,9 +42,7 @@ describe(`${events} events`, () => {
     () =>
       Effect.gen(function* () {
         const stateDir = yield* TempDir.make()
-        const down = yield* CaptureServer.start()
-        const url = down.url
-        yield* CaptureServer.stop(down)
+        const url = yield* Ports.closedUrl
         const ran = yield* Load.emitWithBackendDown({ events, url, stateDir, traces: true })
         const grownMb = (ran.heapPeak - ran.heapBefore) / 2 ** 20
         // Besides the log buffer: 2,000 ended spans of at most 128 events, which are buffered log records.

@@ -269,24 +269,33 @@ const metric = (m: MetricData): void => {
   P.ldelim(w, at)
 }
 
-// Encodes an `opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest`, one `ResourceMetrics` with one
-// `ScopeMetrics` per batch.
-export const metricsRequest = (batches: ReadonlyArray<ResourceMetrics>): Uint8Array => {
+/**
+ * Encodes an export request: per batch, one `Resource*` (field 1 of the request) holding its resource and one
+ * `Scope*` (its field 2) holding the scope and the batch's items, as the three collector services define them.
+ */
+export const request = <B extends { readonly resource: ReadonlyArray<KeyValue>; readonly scope: Scope }, I>(
+  batches: ReadonlyArray<B>,
+  items: (batch: B) => ReadonlyArray<I>,
+  item: (value: I) => void
+): Uint8Array => {
   P.reset(w)
   for (let i = 0; i < batches.length; i++) {
     const batch = batches[i]!
-    // ExportMetricsServiceRequest.resource_metrics = 1
-    const rm = P.fork(w, F1_LEN)
+    const outer = P.fork(w, F1_LEN)
     resource(batch.resource)
-    // ResourceMetrics.scope_metrics = 2
-    const sm = P.fork(w, F2_LEN)
+    const inner = P.fork(w, F2_LEN)
     scope(batch.scope)
-    for (let j = 0; j < batch.metrics.length; j++) metric(batch.metrics[j]!)
-    P.ldelim(w, sm)
-    P.ldelim(w, rm)
+    const values = items(batch)
+    for (let j = 0; j < values.length; j++) item(values[j]!)
+    P.ldelim(w, inner)
+    P.ldelim(w, outer)
   }
   return finish()
 }
+
+// Encodes an `opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest`.
+export const metricsRequest = (batches: ReadonlyArray<ResourceMetrics>): Uint8Array =>
+  request(batches, (batch) => batch.metrics, metric)
 
 /** Writes one attribute: its key, its OTLP type and its value. */
 export type AttributeWriter = (key: string, type: AttributeType, value: string | number | boolean) => void
@@ -354,19 +363,5 @@ const logRecord = (r: LogRecordData): void => {
 
 // Encodes an `opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest`, one `ResourceLogs` with one
 // `ScopeLogs` per batch.
-export const logsRequest = (batches: ReadonlyArray<ResourceLogs>): Uint8Array => {
-  P.reset(w)
-  for (let i = 0; i < batches.length; i++) {
-    const batch = batches[i]!
-    // ExportLogsServiceRequest.resource_logs = 1
-    const rl = P.fork(w, F1_LEN)
-    resource(batch.resource)
-    // ResourceLogs.scope_logs = 2
-    const sl = P.fork(w, F2_LEN)
-    scope(batch.scope)
-    for (let j = 0; j < batch.records.length; j++) logRecord(batch.records[j]!)
-    P.ldelim(w, sl)
-    P.ldelim(w, rl)
-  }
-  return finish()
-}
+export const logsRequest = (batches: ReadonlyArray<ResourceLogs>): Uint8Array =>
+  request(batches, (batch) => batch.records, logRecord)

@@ -6,15 +6,12 @@ import * as P from "./Protobuf.ts"
 import {
   type AttributeWriter,
   attributes,
-  F1_LEN,
   F2_LEN,
-  finish,
   I64,
   isAttributeSource,
   keyValue,
   LEN,
-  resource,
-  scope,
+  request,
   type SharedBytes,
   sharedAttributes,
   stringField,
@@ -127,19 +124,5 @@ const span = (s: SpanData): void => {
 
 // Encodes an `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest`, one `ResourceSpans` with one
 // `ScopeSpans` per batch.
-export const tracesRequest = (batches: ReadonlyArray<ResourceSpans>): Uint8Array => {
-  P.reset(w)
-  for (let i = 0; i < batches.length; i++) {
-    const batch = batches[i]!
-    // ExportTraceServiceRequest.resource_spans = 1
-    const rs = P.fork(w, F1_LEN)
-    resource(batch.resource)
-    // ResourceSpans.scope_spans = 2
-    const ss = P.fork(w, F2_LEN)
-    scope(batch.scope)
-    for (let j = 0; j < batch.spans.length; j++) span(batch.spans[j]!)
-    P.ldelim(w, ss)
-    P.ldelim(w, rs)
-  }
-  return finish()
-}
+export const tracesRequest = (batches: ReadonlyArray<ResourceSpans>): Uint8Array =>
+  request(batches, (batch) => batch.spans, span)
