@@ -3,17 +3,7 @@ import { Schema } from "effect"
 import { logsRequest, metricsRequest } from "../src/internal/otlp/Encode.ts"
 import { tracesRequest } from "../src/internal/otlp/EncodeTraces.ts"
 import * as Recorder from "../src/internal/Recorder.ts"
-import type {
-  HistogramPoint,
-  KeyValue,
-  LogRecordData,
-  MetricData,
-  NumberPoint,
-  ResourceLogs,
-  ResourceMetrics,
-  Scope,
-  SpanData
-} from "../src/OtlpData.ts"
+import type * as OtlpData from "../src/OtlpData.ts"
 import type { DecodedLogRecord, DecodedMetric, DecodedSpan } from "@gastown-otel/testkit/OtlpDecode"
 import {
   attributeTypes,
@@ -31,9 +21,9 @@ const MAX_U64 = 2n ** 64n - 1n
 const DELTA = 1
 const CUMULATIVE = 2
 
-const scope: Scope = { name: "@gastown-otel/telemetry", version: "0.1.0" }
+const scope: OtlpData.Scope = { name: "@gastown-otel/telemetry", version: "0.1.0" }
 
-const resource: ReadonlyArray<KeyValue> = [
+const resource: ReadonlyArray<OtlpData.KeyValue> = [
   { key: "service.name", value: { string: "gt" } },
   { key: "service.version", value: { string: "0.1.0" } },
   { key: "process.pid", value: { int: 4242 } },
@@ -41,7 +31,7 @@ const resource: ReadonlyArray<KeyValue> = [
   { key: "gt.debug", value: { bool: true } }
 ]
 
-const allTypes: ReadonlyArray<KeyValue> = [
+const allTypes: ReadonlyArray<OtlpData.KeyValue> = [
   { key: "rig", value: { string: "gastown" } },
   { key: "attempt", value: { int: -3 } },
   { key: "ratio", value: { double: 1.5 } },
@@ -54,19 +44,19 @@ const only = <A>(xs: ReadonlyArray<A>): A => {
 }
 
 // Encodes one metric in a request of its own and returns it decoded.
-const roundTripMetric = (metric: MetricData): DecodedMetric =>
+const roundTripMetric = (metric: OtlpData.MetricData): DecodedMetric =>
   only(
     only(only(decodeMetrics(metricsRequest([{ resource: [], scope, metrics: [metric] }])).resourceMetrics).scopeMetrics)
       .metrics
   )
 
 // Encodes one log record in a request of its own and returns it decoded.
-const roundTripRecord = (record: LogRecordData): DecodedLogRecord =>
+const roundTripRecord = (record: OtlpData.LogRecordData): DecodedLogRecord =>
   only(
     only(only(decodeLogs(logsRequest([{ resource: [], scope, records: [record] }])).resourceLogs).scopeLogs).logRecords
   )
 
-const gauge = (points: ReadonlyArray<NumberPoint>): MetricData => ({
+const gauge = (points: ReadonlyArray<OtlpData.NumberPoint>): OtlpData.MetricData => ({
   kind: "gauge",
   name: "g",
   description: "",
@@ -74,7 +64,11 @@ const gauge = (points: ReadonlyArray<NumberPoint>): MetricData => ({
   points
 })
 
-const point = (value: number, isInt: boolean, attributes: ReadonlyArray<KeyValue> = []): NumberPoint => ({
+const point = (
+  value: number,
+  isInt: boolean,
+  attributes: ReadonlyArray<OtlpData.KeyValue> = []
+): OtlpData.NumberPoint => ({
   attributes,
   startTimeUnixNano: T0,
   timeUnixNano: T1,
@@ -82,7 +76,7 @@ const point = (value: number, isInt: boolean, attributes: ReadonlyArray<KeyValue
   isInt
 })
 
-const record = (overrides: Partial<LogRecordData> = {}): LogRecordData => ({
+const record = (overrides: Partial<OtlpData.LogRecordData> = {}): OtlpData.LogRecordData => ({
   timeUnixNano: T0,
   observedTimeUnixNano: T1,
   severityNumber: 9,
@@ -188,7 +182,7 @@ describe("OTLP metrics encoding", () => {
   })
 
   it("round-trips every histogram field", () => {
-    const p: HistogramPoint = {
+    const p: OtlpData.HistogramPoint = {
       attributes: allTypes,
       startTimeUnixNano: T0,
       timeUnixNano: T1,
@@ -259,7 +253,7 @@ describe("OTLP metrics encoding", () => {
 
   it("keeps several batches and many metrics in order", () => {
     const metrics = Array.from({ length: 26 }, (_, i) => ({ ...gauge([point(i, true)]), name: `m.${i}` }))
-    const batches: ReadonlyArray<ResourceMetrics> = [
+    const batches: ReadonlyArray<OtlpData.ResourceMetrics> = [
       { resource, scope, metrics },
       { resource: [{ key: "service.name", value: { string: "bd" } }], scope: { name: "bd", version: "" }, metrics }
     ]
@@ -317,7 +311,7 @@ describe("OTLP logs encoding", () => {
   it("round-trips every log record field", () => {
     const traceId = "4bf92f3577b34da6a3ce929d0e0e4736"
     const spanId = "00f067aa0ba902b7"
-    const batches: ReadonlyArray<ResourceLogs> = [
+    const batches: ReadonlyArray<OtlpData.ResourceLogs> = [
       {
         resource,
         scope,
@@ -387,7 +381,7 @@ describe("OTLP logs encoding", () => {
 
 const traceId = "4bf92f3577b34da6a3ce929d0e0e4736"
 
-const span = (overrides: Partial<SpanData> = {}): SpanData => ({
+const span = (overrides: Partial<OtlpData.SpanData> = {}): OtlpData.SpanData => ({
   traceId,
   spanId: "00f067aa0ba902b7",
   name: "gt sling",
@@ -405,7 +399,7 @@ const span = (overrides: Partial<SpanData> = {}): SpanData => ({
 })
 
 // Encodes one span in a request of its own and returns it decoded.
-const roundTripSpan = (s: SpanData): DecodedSpan =>
+const roundTripSpan = (s: OtlpData.SpanData): DecodedSpan =>
   only(only(only(decodeTraces(tracesRequest([{ resource: [], scope, spans: [s] }])).resourceSpans).scopeSpans).spans)
 
 describe("OTLP traces encoding", () => {
@@ -483,7 +477,7 @@ describe("OTLP traces encoding", () => {
   it("every kind and status as its enum value", () => {
     const kinds = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const
     for (const [kind, value] of Object.entries(kinds)) {
-      assert.strictEqual(roundTripSpan(span({ kind: kind as SpanData["kind"] })).kind, value, kind)
+      assert.strictEqual(roundTripSpan(span({ kind: kind as OtlpData.SpanData["kind"] })).kind, value, kind)
     }
     assert.deepStrictEqual(roundTripSpan(span({ status: { code: "unset" } })).status, {}, "UNSET is the default")
   })

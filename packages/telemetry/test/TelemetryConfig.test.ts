@@ -4,9 +4,7 @@ import * as path from "node:path"
 import { Correlation } from "@gastown-otel/schema"
 import { ConfigProvider, Console, Effect, Exit } from "effect"
 import * as TelemetryConfig from "../src/TelemetryConfig.ts"
-
-const metricsUrl = "http://vm:8428/opentelemetry/api/v1/push"
-const logsUrl = "http://vl:9428/insert/opentelemetry/v1/logs"
+import { logsUrl, metricsUrl, on } from "./support/Config.ts"
 
 const withEnv =
   (env: Record<string, string>) =>
@@ -76,22 +74,16 @@ describe("TelemetryConfig", () => {
 
     it.effect("the whole On value with defaults", () =>
       Effect.gen(function* () {
-        assert.deepStrictEqual(yield* readOn("gt", { GT_OTEL_METRICS_URL: metricsUrl, GT_OTEL_LOGS_URL: logsUrl }), {
-          _tag: "On",
-          program: "gt",
-          metricsUrl,
-          logsUrl,
-          configured: { metrics: true, logs: true },
-          headers: { metrics: {}, logs: {}, traces: {} },
-          timeoutMs: 10_000,
-          serviceName: "gastown",
-          resourceAttributes: [],
-          labels: {},
-          bdOutput: true,
-          strict: false,
-          stateDir: path.join(os.homedir(), ".local", "state", "gastown-otel"),
-          flushTimeoutMs: TelemetryConfig.defaultFlushTimeoutMs
-        })
+        // Exactly the fixture's configuration, with the defaults that differ from it spelled out.
+        assert.deepStrictEqual(
+          yield* readOn("gt", { GT_OTEL_METRICS_URL: metricsUrl, GT_OTEL_LOGS_URL: logsUrl }),
+          on({
+            timeoutMs: 10_000,
+            serviceName: "gastown",
+            stateDir: path.join(os.homedir(), ".local", "state", "gastown-otel"),
+            flushTimeoutMs: TelemetryConfig.defaultFlushTimeoutMs
+          })
+        )
       })
     )
 
