@@ -13,7 +13,7 @@ import * as path from "node:path"
 import type { LogRow } from "../src/logs/LogRow.ts"
 import * as Server from "../src/Server.ts"
 import * as Store from "../src/Store.ts"
-import { attributes, encodeLogs, encodeMetrics, nanos } from "./support/Official.ts"
+import { attributes, encodeLogs, encodeCounter, nanos } from "./support/Official.ts"
 import * as Receiver from "./support/Receiver.ts"
 import * as Serve from "./support/Serve.ts"
 
@@ -127,30 +127,15 @@ describe("gastown-otel serve with real clients", () => {
         const t0 = Date.now() - 60_000
         const n = 24
         const metricsBody = (i: number) =>
-          encodeMetrics({
-            resourceMetrics: [
-              {
-                scopeMetrics: [
-                  {
-                    metrics: [
-                      {
-                        name: counter.name,
-                        sum: {
-                          isMonotonic: true,
-                          aggregationTemporality: 2,
-                          dataPoints: Array.from({ length: 50 }, (_, p) => ({
-                            attributes: attributes({ [rig!]: `r-${i}`, [agent!]: `a-${p}` }),
-                            timeUnixNano: nanos(t0 + i),
-                            asInt: String(i)
-                          }))
-                        }
-                      }
-                    ]
-                  }
-                ]
-              }
-            ]
-          })
+          encodeCounter(counter.name, [
+            {
+              points: Array.from({ length: 50 }, (_, p) => ({
+                attributes: attributes({ [rig!]: `r-${i}`, [agent!]: `a-${p}` }),
+                timeUnixNano: nanos(t0 + i),
+                asInt: String(i)
+              }))
+            }
+          ])
         const logsBody = (i: number) =>
           encodeLogs({
             resourceLogs: [

@@ -9,7 +9,7 @@ import * as path from "node:path"
 import * as zlib from "node:zlib"
 import * as Server from "../src/Server.ts"
 import * as Store from "../src/Store.ts"
-import { attributes, encodeLogs, encodeMetrics, encodeTraces, nanos } from "./support/Official.ts"
+import { attributes, encodeLogs, encodeCounter, encodeTraces, nanos } from "./support/Official.ts"
 import * as Receiver from "./support/Receiver.ts"
 
 const counter = Catalogue.metrics.find((m) => m.kind === "counter")!
@@ -18,27 +18,12 @@ const t0 = Date.now() - 60_000
 const maxRequestBytes = 64 * 1024
 
 const metricsBody = (value: number, ms = t0, name = counter.name) =>
-  encodeMetrics({
-    resourceMetrics: [
-      {
-        resource: { attributes: attributes({ [Resource.keys.serviceName]: Resource.serviceNames.bd }) },
-        scopeMetrics: [
-          {
-            metrics: [
-              {
-                name,
-                sum: {
-                  isMonotonic: true,
-                  aggregationTemporality: 2,
-                  dataPoints: [{ timeUnixNano: nanos(ms), asInt: String(value) }]
-                }
-              }
-            ]
-          }
-        ]
-      }
-    ]
-  })
+  encodeCounter(name, [
+    {
+      resource: { [Resource.keys.serviceName]: Resource.serviceNames.bd },
+      points: [{ timeUnixNano: nanos(ms), asInt: String(value) }]
+    }
+  ])
 
 const logsBody = (msg: string) =>
   encodeLogs({

@@ -5,7 +5,7 @@ import { assert, describe, it, layer } from "@effect/vitest"
 import { Catalogue, Naming, Resource } from "@gastown-otel/schema"
 import { Effect, Exit } from "effect"
 import * as Query from "../../src/cli/Query.ts"
-import { attributes, encodeMetrics, nanos } from "../support/Official.ts"
+import { attributes, encodeCounter, nanos } from "../support/Official.ts"
 import * as Receiver from "../support/Receiver.ts"
 import * as RunCli from "../support/RunCli.ts"
 
@@ -17,33 +17,18 @@ const t0 = Date.now()
 
 // Two series of `metric`, differing in `label`, with samples 90 s, 60 s and 30 s ago.
 const samples = { a: [1, 2, 3], b: [5, 5, 5] } as const
-const body = encodeMetrics({
-  resourceMetrics: [
-    {
-      resource: { attributes: attributes({ [Resource.keys.serviceName]: Resource.serviceNames.gt }) },
-      scopeMetrics: [
-        {
-          metrics: [
-            {
-              name: metric.name,
-              sum: {
-                isMonotonic: true,
-                aggregationTemporality: 2,
-                dataPoints: Object.entries(samples).flatMap(([value, points]) =>
-                  points.map((v, i) => ({
-                    attributes: attributes({ [label]: value }),
-                    timeUnixNano: nanos(t0 - 90_000 + i * 30_000),
-                    asInt: String(v)
-                  }))
-                )
-              }
-            }
-          ]
-        }
-      ]
-    }
-  ]
-})
+const body = encodeCounter(metric.name, [
+  {
+    resource: { [Resource.keys.serviceName]: Resource.serviceNames.gt },
+    points: Object.entries(samples).flatMap(([value, points]) =>
+      points.map((v, i) => ({
+        attributes: attributes({ [label]: value }),
+        timeUnixNano: nanos(t0 - 90_000 + i * 30_000),
+        asInt: String(v)
+      }))
+    )
+  }
+])
 
 describe("query output", () => {
   it("an instant vector: shared labels above, the differing ones as columns, values right-aligned", () => {

@@ -11,7 +11,7 @@ import * as Export from "../../src/export/Export.ts"
 import * as VmExport from "../../src/export/VmExport.ts"
 import type { LogRow } from "../../src/logs/LogRow.ts"
 import * as MemorySource from "../../src/promql/MemorySource.ts"
-import { attributes, encodeLogs, encodeMetrics, nanos } from "../support/Official.ts"
+import { attributes, encodeLogs, encodeCounter, nanos } from "../support/Official.ts"
 import * as Receiver from "../support/Receiver.ts"
 
 const [, rig] = Correlation.definitions.map((d) => d.key)
@@ -89,25 +89,13 @@ const resources = [
   { [Resource.keys.serviceName]: Resource.serviceNames.gt, [Resource.keys.hostName]: "h1" },
   { [Resource.keys.serviceName]: Resource.serviceNames.bd, [Resource.keys.serviceVersion]: "0.1.0" }
 ]
-const metricsBody = encodeMetrics({
-  resourceMetrics: resources.map((resource, r) => ({
-    resource: { attributes: attributes(resource) },
-    scopeMetrics: [
-      {
-        metrics: [
-          {
-            name: counter.name,
-            sum: {
-              isMonotonic: true,
-              aggregationTemporality: 2,
-              dataPoints: [0, 1, 2].map((i) => ({ timeUnixNano: nanos(t0 + i * 10_000), asInt: String(r * 10 + i) }))
-            }
-          }
-        ]
-      }
-    ]
+const metricsBody = encodeCounter(
+  counter.name,
+  resources.map((resource, r) => ({
+    resource,
+    points: [0, 1, 2].map((i) => ({ timeUnixNano: nanos(t0 + i * 10_000), asInt: String(r * 10 + i) }))
   }))
-})
+)
 const logsBody = encodeLogs({
   resourceLogs: resources.map((resource, r) => ({
     resource: { attributes: attributes(resource) },

@@ -32,3 +32,15 @@ export const attributes = (
 
 /** Unix nanoseconds of a millisecond timestamp plus extra nanoseconds, as a decimal string. */
 export const nanos = (ms: number, extraNs = 0): string => (BigInt(ms) * 1_000_000n + BigInt(extraNs)).toString()
+
+/** A counter (a monotonic cumulative sum) named `name`: per resource (its attributes), its data points. */
+export const encodeCounter = (
+  name: string,
+  batches: ReadonlyArray<{ readonly resource?: Record<string, Value>; readonly points: ReadonlyArray<object> }>
+) =>
+  encodeMetrics({
+    resourceMetrics: batches.map(({ resource = {}, points }) => ({
+      resource: { attributes: attributes(resource) },
+      scopeMetrics: [{ metrics: [{ name, sum: { isMonotonic: true, aggregationTemporality: 2, dataPoints: points } }] }]
+    }))
+  })
