@@ -4,7 +4,7 @@
 // pinned one. Each command must exit as the table below says and print its expected lines;
 // a command the table does not know fails the test, so the README cannot drift from it.
 // Blocks that need Docker are parsed, not run.
-import { Catalogue, Resource } from "@gastown-otel/schema"
+import { Catalogue, Endpoints, Resource } from "@gastown-otel/schema"
 import { Process, TempDir } from "@gastown-otel/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -147,6 +147,45 @@ describe("README", () => {
         }
       }),
     30_000
+  )
+
+  // The receiver table's first line, as a user types it: npx, the machine's Node, the default
+  // ports. In a session of its own, so that SIGTERM reaches npm and what it started at once, as
+  // Ctrl-C reaches a terminal's foreground group (npm does not pass signals on); then nothing
+  // may listen.
+  it.live(
+    "npx gastown-otel serve from a plain shell on the machine's Node: both default ports answer",
+    () =>
+      Effect.gen(function* () {
+        const { clone, env } = yield* sandbox
+        const [metricsPort, logsPort] = [Endpoints.ports.metrics, Endpoints.ports.logs]
+        const health = (ports: ReadonlyArray<number>) =>
+          `node -e 'Promise.all([${ports.join(",")}].map((p) => fetch("http://127.0.0.1:" + p + "/health").then((r) => r.text(), () => "refused"))).then((t) => console.log(t.map((s) => s.trim()).join(" ")))'`
+        const script = [
+          'setsid npx gastown-otel serve --data-dir "$HOME/receiver" > "$HOME/serve.log" 2>&1 &',
+          "npx_pid=$!",
+          'for i in $(seq 600); do grep -q "receiver:" "$HOME/serve.log" && break; sleep 0.1; done',
+          'cat "$HOME/serve.log"',
+          health([metricsPort, logsPort]),
+          "kill -TERM -- -$npx_pid",
+          "wait $npx_pid",
+          'for i in $(seq 100); do pgrep -f "serve --data-dir $HOME/receiver" > /dev/null || break; sleep 0.1; done',
+          health([metricsPort])
+        ].join("\n")
+        const ran = yield* Process.run("bash", ["-c", script], { cwd: clone, env, timeoutMs: 120_000 })
+        const lines = ran.stdout.trim().split("\n")
+        const home = env.HOME
+        assert.deepStrictEqual(
+          lines,
+          [
+            `gastown-otel receiver: metrics http://127.0.0.1:${metricsPort}, logs http://127.0.0.1:${logsPort}, data ${home}/receiver`,
+            "OK OK",
+            "refused"
+          ],
+          ran.stderr
+        )
+      }),
+    150_000
   )
 
   it.live(
