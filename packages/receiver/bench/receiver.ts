@@ -204,19 +204,33 @@ const samplesHeld = (vm: VictoriaMetrics.Shape, w: Workload.Workload) =>
       )
     )
 
+// `bodies` sent to a serve on `dataDir`, which then stops cleanly (WAL checkpointed): the
+// seconds the sending took and the RSS before the stop.
+const ingest = (
+  dataDir: string,
+  label: string,
+  url: (running: Serve.Running) => string,
+  bodies: ReadonlyArray<Uint8Array>
+) =>
+  Effect.gen(function* () {
+    const running = yield* Serve.start(dataDir, nodeFlags)
+    const seconds = yield* profiled(running, label, sendAll(url(running), bodies, "application/x-protobuf"))
+    const rss = rssBytes(running.child.pid!)
+    yield* Serve.stop(running, "SIGTERM")
+    return { seconds, rss }
+  })
+
 // One repetition of the ingest, in a fresh data directory for each; VictoriaMetrics, when
 // installed, is left running in the scope with what it was sent.
 const repetition = (w: Workload.Workload, dataDir: string, withVm: boolean) =>
   Effect.gen(function* () {
     // Samples into a fresh receiver, then a clean stop (WAL checkpointed).
-    const first = yield* Serve.start(dataDir, nodeFlags)
-    const samplesSeconds = yield* profiled(
-      first,
+    const { seconds: samplesSeconds, rss: samplesRss } = yield* ingest(
+      dataDir,
       "samples",
-      sendAll(first.metricsUrl + Server.paths.metrics[0], w.metrics, "application/x-protobuf")
+      (running) => running.metricsUrl + Server.paths.metrics[0],
+      w.metrics
     )
-    const samplesRss = rssBytes(first.child.pid!)
-    yield* Serve.stop(first, "SIGTERM")
     const samplesBytes = dirSize(dataDir)
     // Opening the store loads every stored sample into memory: what a start costs.
     const started = performance.now()
@@ -226,14 +240,12 @@ const repetition = (w: Workload.Workload, dataDir: string, withVm: boolean) =>
     const startSeconds = (performance.now() - started) / 1000
     if (held !== w.samples) return yield* Effect.die(new Error(`serve holds ${held} samples of ${w.samples}`))
     // Records into the same receiver, holding the samples meanwhile.
-    const second = yield* Serve.start(dataDir, nodeFlags)
-    const recordsSeconds = yield* profiled(
-      second,
+    const { seconds: recordsSeconds, rss: bothRss } = yield* ingest(
+      dataDir,
       "records",
-      sendAll(second.logsUrl + Server.paths.logs[0], w.logs, "application/x-protobuf")
+      (running) => running.logsUrl + Server.paths.logs[0],
+      w.logs
     )
-    const bothRss = rssBytes(second.child.pid!)
-    yield* Serve.stop(second, "SIGTERM")
     const recordsBytes = dirSize(dataDir) - samplesBytes
     const records = yield* Effect.scoped(
       Effect.map(Store.make({ dataDir }), (store) => store.logs.stats().records)
