@@ -222,28 +222,65 @@ const numberPoint = (metric: Metric, point: Reader) => {
   emitSample(metric, pointLabels(metric, point, attributes), "", "", "", ms, flags & 1 ? staleNaN : value)
 }
 
+// What histogram, exponential histogram and summary points share: time (3), count (4) and
+// sum (5), and attributes and flags at field numbers of each kind's own.
+interface Aggregate {
+  readonly attributes: Attributes
+  ms: number
+  count: number
+  sum: number | undefined
+  flags: number
+}
+
+const aggregate = (sum: number | undefined): Aggregate => ({
+  attributes: noAttributes(),
+  ms: 0,
+  count: 0,
+  sum,
+  flags: 0
+})
+
+// Reads the reader's current field into `into` when it is one of those; false otherwise.
+const aggregateField = (point: Reader, into: Aggregate, attributesField: number, flagsField: number): boolean => {
+  switch (point.field) {
+    case attributesField:
+      addAttribute(into.attributes, point)
+      return true
+    case 3:
+      into.ms = timeMs(point)
+      return true
+    case 4:
+      into.count = point.fixed64()
+      return true
+    case 5:
+      into.sum = point.double()
+      return true
+    case flagsField:
+      into.flags = point.uint32()
+      return true
+    default:
+      return false
+  }
+}
+
+// The point's `_count` and `_sum` samples; the rest of its samples share its labels and time,
+// and are marked stale alike.
+const countAndSum = (metric: Metric, point: Reader, a: Aggregate) => {
+  const labels = pointLabels(metric, point, a.attributes)
+  const stale = (v: number) => (a.flags & 1 ? staleNaN : v)
+  emitSample(metric, labels, "_count", "", "", a.ms, stale(a.count))
+  if (a.sum !== undefined) emitSample(metric, labels, "_sum", "", "", a.ms, stale(a.sum))
+  return { labels, stale }
+}
+
 const histogramPoint = (metric: Metric, point: Reader) => {
-  const attributes = noAttributes()
-  let ms = 0
-  let count = 0
-  let sum: number | undefined
-  let flags = 0
+  // `sum` is optional in a histogram point: absent, there is no `_sum`.
+  const a = aggregate(undefined)
   const counts: Array<number> = []
   const bounds: Array<number> = []
   while (point.next()) {
+    if (aggregateField(point, a, 9, 10)) continue
     switch (point.field) {
-      case 9:
-        addAttribute(attributes, point)
-        break
-      case 3:
-        ms = timeMs(point)
-        break
-      case 4:
-        count = point.fixed64()
-        break
-      case 5:
-        sum = point.double()
-        break
       case 6:
         point.repeated64((view, at) =>
           counts.push(view.getUint32(at + 4, true) * 4294967296 + view.getUint32(at, true))
@@ -252,25 +289,19 @@ const histogramPoint = (metric: Metric, point: Reader) => {
       case 7:
         point.repeated64((view, at) => bounds.push(view.getFloat64(at, true)))
         break
-      case 10:
-        flags = point.uint32()
-        break
       default:
         point.skip()
     }
   }
   if (counts.length === 0 || counts.length !== bounds.length + 1) return
-  const labels = pointLabels(metric, point, attributes)
-  const stale = (v: number) => (flags & 1 ? staleNaN : v)
-  emitSample(metric, labels, "_count", "", "", ms, stale(count))
-  if (sum !== undefined) emitSample(metric, labels, "_sum", "", "", ms, stale(sum))
+  const { labels, stale } = countAndSum(metric, point, a)
   let cumulative = 0
   for (let i = 0; i < bounds.length; i++) {
     cumulative += counts[i]!
-    emitSample(metric, labels, "_bucket", "le", formatLabel(bounds[i]!), ms, stale(cumulative))
+    emitSample(metric, labels, "_bucket", "le", formatLabel(bounds[i]!), a.ms, stale(cumulative))
   }
   cumulative += counts[counts.length - 1]!
-  emitSample(metric, labels, "_bucket", "le", "+Inf", ms, stale(cumulative))
+  emitSample(metric, labels, "_bucket", "le", "+Inf", a.ms, stale(cumulative))
 }
 
 const zigzag32 = (n: number) => (n >>> 1) ^ -(n & 1)
@@ -292,30 +323,15 @@ const buckets = (r: Reader): { offset: number; counts: Array<number> } => {
 }
 
 const exponentialPoint = (metric: Metric, point: Reader) => {
-  const attributes = noAttributes()
-  let ms = 0
-  let count = 0
-  let sum: number | undefined
+  const a = aggregate(undefined)
   let scale = 0
   let zeroCount = 0
   let zeroThreshold = 0
-  let flags = 0
   let positive = { offset: 0, counts: [] as Array<number> }
   let negative = { offset: 0, counts: [] as Array<number> }
   while (point.next()) {
+    if (aggregateField(point, a, 1, 10)) continue
     switch (point.field) {
-      case 1:
-        addAttribute(attributes, point)
-        break
-      case 3:
-        ms = timeMs(point)
-        break
-      case 4:
-        count = point.fixed64()
-        break
-      case 5:
-        sum = point.double()
-        break
       case 6:
         scale = zigzag32(point.uint32())
         break
@@ -328,9 +344,6 @@ const exponentialPoint = (metric: Metric, point: Reader) => {
       case 9:
         negative = buckets(point.message())
         break
-      case 10:
-        flags = point.uint32()
-        break
       case 14:
         zeroThreshold = point.double()
         break
@@ -338,10 +351,8 @@ const exponentialPoint = (metric: Metric, point: Reader) => {
         point.skip()
     }
   }
-  const labels = pointLabels(metric, point, attributes)
-  const stale = (v: number) => (flags & 1 ? staleNaN : v)
-  emitSample(metric, labels, "_count", "", "", ms, stale(count))
-  if (sum !== undefined) emitSample(metric, labels, "_sum", "", "", ms, stale(sum))
+  const { labels, stale } = countAndSum(metric, point, a)
+  const { ms } = a
   const range = (lower: number, upper: number) => `${formatExp3(lower)}...${formatExp3(upper)}`
   if (zeroCount > 0)
     emitSample(metric, labels, "_bucket", "vmrange", range(-zeroThreshold, zeroThreshold), ms, stale(zeroCount))
@@ -362,51 +373,28 @@ const exponentialPoint = (metric: Metric, point: Reader) => {
 }
 
 const summaryPoint = (metric: Metric, point: Reader) => {
-  const attributes = noAttributes()
-  let ms = 0
-  let count = 0
-  let sum = 0
-  let flags = 0
+  // A summary's `sum` is a plain double: absent on the wire, it is 0 and still a sample.
+  const a = aggregate(0)
   const quantiles: Array<[number, number]> = []
   while (point.next()) {
-    switch (point.field) {
-      case 7:
-        addAttribute(attributes, point)
-        break
-      case 3:
-        ms = timeMs(point)
-        break
-      case 4:
-        count = point.fixed64()
-        break
-      case 5:
-        sum = point.double()
-        break
-      case 6: {
-        const q = point.message()
-        let quantile = 0
-        let value = 0
-        while (q.next()) {
-          if (q.field === 1) quantile = q.double()
-          else if (q.field === 2) value = q.double()
-          else q.skip()
-        }
-        quantiles.push([quantile, value])
-        break
-      }
-      case 8:
-        flags = point.uint32()
-        break
-      default:
-        point.skip()
+    if (aggregateField(point, a, 7, 8)) continue
+    if (point.field !== 6) {
+      point.skip()
+      continue
     }
+    const q = point.message()
+    let quantile = 0
+    let value = 0
+    while (q.next()) {
+      if (q.field === 1) quantile = q.double()
+      else if (q.field === 2) value = q.double()
+      else q.skip()
+    }
+    quantiles.push([quantile, value])
   }
-  const labels = pointLabels(metric, point, attributes)
-  const stale = (v: number) => (flags & 1 ? staleNaN : v)
-  emitSample(metric, labels, "_count", "", "", ms, stale(count))
-  emitSample(metric, labels, "_sum", "", "", ms, stale(sum))
+  const { labels, stale } = countAndSum(metric, point, a)
   for (const [quantile, value] of quantiles) {
-    emitSample(metric, labels, "", "quantile", formatLabel(quantile), ms, stale(value))
+    emitSample(metric, labels, "", "quantile", formatLabel(quantile), a.ms, stale(value))
   }
 }
 
