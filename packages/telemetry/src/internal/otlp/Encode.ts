@@ -316,9 +316,9 @@ export interface AttributeSource {
  * The bytes of shared attributes as written under one field: each array is written once and copied for every
  * other record. One cache per field, since the tag is part of the bytes.
  */
-export type SharedBytes = WeakMap<ReadonlyArray<KeyValue>, Uint8Array>
+type SharedBytes = WeakMap<ReadonlyArray<KeyValue>, Uint8Array>
 
-export const sharedAttributes = (fieldTag: number, cache: SharedBytes, kvs: ReadonlyArray<KeyValue>): void => {
+const sharedAttributes = (fieldTag: number, cache: SharedBytes, kvs: ReadonlyArray<KeyValue>): void => {
   const bytes = cache.get(kvs)
   if (bytes !== undefined) return P.raw(w, bytes)
   const start = w.pos
@@ -326,12 +326,25 @@ export const sharedAttributes = (fieldTag: number, cache: SharedBytes, kvs: Read
   cache.set(kvs, w.buf.slice(start, w.pos))
 }
 
-const sharedLogBytes: SharedBytes = new WeakMap()
-
-const logAttribute: AttributeWriter = (key, type, value) => keyValue(LogRecordTag.attributes, key, type, value)
-
-export const isAttributeSource = (r: object): r is AttributeSource =>
+const isAttributeSource = (r: object): r is AttributeSource =>
   typeof (r as Partial<AttributeSource>).eachAttribute === "function"
+
+/**
+ * The writer of one kind's attributes under `fieldTag`: an {@link AttributeSource}'s own as it lists them and its
+ * shared ones once encoded per array; any other's plain list.
+ */
+export const attributeField = (fieldTag: number) => {
+  const write: AttributeWriter = (key, type, value) => keyValue(fieldTag, key, type, value)
+  const shared: SharedBytes = new WeakMap()
+  return (r: { readonly attributes: ReadonlyArray<KeyValue> }): void => {
+    if (isAttributeSource(r)) {
+      r.eachAttribute(write)
+      sharedAttributes(fieldTag, shared, r.sharedAttributes)
+    } else attributes(fieldTag, r.attributes)
+  }
+}
+
+const logAttributes = attributeField(LogRecordTag.attributes)
 
 const logRecord = (r: LogRecordData): void => {
   // ScopeLogs.log_records = 2
@@ -347,10 +360,7 @@ const logRecord = (r: LogRecordData): void => {
   P.uint32(w, AnyValueTag.string)
   P.string(w, r.body)
   P.ldelim(w, body)
-  if (isAttributeSource(r)) {
-    r.eachAttribute(logAttribute)
-    sharedAttributes(LogRecordTag.attributes, sharedLogBytes, r.sharedAttributes)
-  } else attributes(LogRecordTag.attributes, r.attributes)
+  logAttributes(r)
   if (r.flags !== undefined && r.flags !== 0) {
     P.uint32(w, LogRecordTag.flags)
     P.fixed32(w, r.flags)

@@ -4,16 +4,12 @@
 import type { ResourceSpans, SpanData, SpanEventData, SpanKind, SpanStatus } from "../../OtlpData.ts"
 import * as P from "./Protobuf.ts"
 import {
-  type AttributeWriter,
+  attributeField,
   attributes,
   F2_LEN,
   I64,
-  isAttributeSource,
-  keyValue,
   LEN,
   request,
-  type SharedBytes,
-  sharedAttributes,
   stringField,
   tag,
   timestamp,
@@ -69,10 +65,8 @@ const count = (fieldTag: number, n: number): void => {
   P.uint32(w, n)
 }
 
-const sharedEventBytes: SharedBytes = new WeakMap()
-const eventAttribute: AttributeWriter = (key, type, value) => keyValue(EventTag.attributes, key, type, value)
-const sharedSpanBytes: SharedBytes = new WeakMap()
-const spanAttribute: AttributeWriter = (key, type, value) => keyValue(SpanTag.attributes, key, type, value)
+const eventAttributes = attributeField(EventTag.attributes)
+const spanAttributes = attributeField(SpanTag.attributes)
 
 // A span event made from a log record (the recorder's) writes the record's typed attributes as the log record
 // does; any other carries plain attributes.
@@ -80,10 +74,7 @@ const event = (e: SpanEventData): void => {
   const at = P.fork(w, SpanTag.events)
   timestamp(EventTag.time, e.timeUnixNano)
   stringField(EventTag.name, e.name)
-  if (isAttributeSource(e)) {
-    e.eachAttribute(eventAttribute)
-    sharedAttributes(EventTag.attributes, sharedEventBytes, e.sharedAttributes)
-  } else attributes(EventTag.attributes, e.attributes)
+  eventAttributes(e)
   P.ldelim(w, at)
 }
 
@@ -99,10 +90,7 @@ const span = (s: SpanData): void => {
   timestamp(SpanTag.startTime, s.startTimeUnixNano)
   timestamp(SpanTag.endTime, s.endTimeUnixNano)
   // The tracer's spans write theirs from the span's own map.
-  if (isAttributeSource(s)) {
-    s.eachAttribute(spanAttribute)
-    sharedAttributes(SpanTag.attributes, sharedSpanBytes, s.sharedAttributes)
-  } else attributes(SpanTag.attributes, s.attributes)
+  spanAttributes(s)
   count(SpanTag.droppedAttributesCount, s.droppedAttributesCount)
   for (let i = 0; i < s.events.length; i++) event(s.events[i]!)
   count(SpanTag.droppedEventsCount, s.droppedEventsCount)
