@@ -10,7 +10,7 @@
 import { Redact, Resource, Truncate } from "@gastown-otel/schema"
 import { Cause, type Context, type Exit, Option, Tracer } from "effect"
 import { Hex } from "effect/encoding"
-import type { KeyValue, SpanData, SpanEventData, SpanKind, SpanLinkData, SpanStatus } from "../OtlpData.ts"
+import type { KeyValue, SpanData, SpanEventData, SpanLinkData, SpanStatus } from "../OtlpData.ts"
 import { addRecord, type TakesRecords } from "./Emit.ts"
 import type { AttributeSource, AttributeWriter } from "./otlp/Encode.ts"
 import type { DropReason, Recorded } from "./Recorder.ts"
@@ -136,52 +136,44 @@ const link = (l: Tracer.SpanLink): SpanLinkData => ({
 const noAttributes: ReadonlyMap<string, unknown> = new Map()
 const noEvents: ReadonlyArray<SpanEventData> = []
 
-// An ended span as the exporter takes it. A class, so that its methods live once on the prototype.
-class Ended implements SpanData, AttributeSource {
-  readonly traceId: string
-  readonly spanId: string
-  readonly parentSpanId: string | undefined
-  readonly name: string
-  readonly kind: SpanKind
-  readonly startTimeUnixNano: bigint
-  readonly endTimeUnixNano: bigint
-  readonly droppedAttributesCount: number
-  readonly events: ReadonlyArray<SpanEventData>
-  readonly droppedEventsCount: number
-  readonly links: ReadonlyArray<SpanLinkData>
-  readonly droppedLinksCount: number
-  readonly status: SpanStatus
-  // The span's own attributes, and the outcome's after them.
+// An ended span as the exporter takes it: `SpanData` whose attributes are listed on demand.
+interface Ended extends SpanData, AttributeSource {
+  // The span's own attributes, and the outcome's after them (`sharedAttributes`).
   readonly own: ReadonlyMap<string, unknown>
-  readonly sharedAttributes: ReadonlyArray<KeyValue>
+}
 
-  constructor(span: LiveSpan, startTime: bigint, endTime: bigint, done: Outcome) {
-    const { maxLinksPerSpan } = span.limits
-    this.traceId = span.traceId.padStart(32, "0")
-    this.spanId = span.spanId
-    this.parentSpanId = Option.getOrUndefined(span.parent)?.spanId
-    this.name = span.name
-    this.kind = span.kind
-    this.startTimeUnixNano = startTime
-    this.endTimeUnixNano = endTime
-    this.own = span.ownAttributes ?? noAttributes
-    this.sharedAttributes = done.attributes
-    this.droppedAttributesCount = span.droppedAttributes
-    const events = span.ownEvents ?? noEvents
-    this.events = done.events.length === 0 ? events : [...events, ...done.events]
-    this.droppedEventsCount = span.droppedEvents
-    this.links = span.links.length === 0 ? [] : span.links.slice(0, maxLinksPerSpan).map(link)
-    this.droppedLinksCount = Math.max(0, span.links.length - maxLinksPerSpan)
-    this.status = done.status
-  }
-
-  eachAttribute(write: AttributeWriter): void {
+// The part of every ended span that is not data: one prototype for all of them, so no span
+// carries its own copies of the functions.
+const endedPrototype: Pick<Ended, "eachAttribute" | "attributes"> & ThisType<Ended> = {
+  eachAttribute(write) {
     for (const [key, value] of this.own) writeUnknown(write, key, value)
-  }
-
-  get attributes(): ReadonlyArray<KeyValue> {
+  },
+  get attributes() {
     return [...keyValues(this.own), ...this.sharedAttributes]
   }
+}
+
+const ended = (span: LiveSpan, startTime: bigint, endTime: bigint, done: Outcome): Ended => {
+  const { maxLinksPerSpan } = span.limits
+  const events = span.ownEvents ?? noEvents
+  const fields: Omit<Ended, "eachAttribute" | "attributes"> = {
+    traceId: span.traceId.padStart(32, "0"),
+    spanId: span.spanId,
+    parentSpanId: Option.getOrUndefined(span.parent)?.spanId,
+    name: span.name,
+    kind: span.kind,
+    startTimeUnixNano: startTime,
+    endTimeUnixNano: endTime,
+    own: span.ownAttributes ?? noAttributes,
+    sharedAttributes: done.attributes,
+    droppedAttributesCount: span.droppedAttributes,
+    events: done.events.length === 0 ? events : [...events, ...done.events],
+    droppedEventsCount: span.droppedEvents,
+    links: span.links.length === 0 ? [] : span.links.slice(0, maxLinksPerSpan).map(link),
+    droppedLinksCount: Math.max(0, span.links.length - maxLinksPerSpan),
+    status: done.status
+  }
+  return Object.assign(Object.create(endedPrototype) as typeof endedPrototype, fields)
 }
 
 type SpanOptions = Parameters<Tracer.Tracer["span"]>[0]
@@ -270,7 +262,7 @@ class LiveSpan implements Tracer.Span, TakesRecords {
     if (!this.sampled) return
     // Nothing changes an ended span, so the record shares its attributes and events; the span
     // lets go of its events, as a fiber may hold it long after.
-    this.#ended(new Ended(this, startTime, endTime, outcome(exit, endTime)))
+    this.#ended(ended(this, startTime, endTime, outcome(exit, endTime)))
     this.ownEvents = undefined
   }
 }
