@@ -1,7 +1,7 @@
 import * as OtelLogger from "@effect/opentelemetry/OtelLogger"
 import * as OtelResource from "@effect/opentelemetry/Resource"
 import { assert, describe, it } from "@effect/vitest"
-import { Catalogue } from "@gastown-otel/schema"
+import { Catalogue, Resource } from "@gastown-otel/schema"
 import { Labels, Telemetry } from "@gastown-otel/telemetry"
 import * as OpenTelemetrySdk from "@gastown-otel/telemetry/OpenTelemetrySdk"
 import { metrics } from "@opentelemetry/api"
@@ -292,7 +292,7 @@ describe("OpenTelemetrySdk.layerEffectOpenTelemetry", () => {
       )
       const record = sdk.exporter.getFinishedLogRecords()[0]!
       assert.strictEqual(record.body, "bd.call")
-      assert.strictEqual(record.resource.attributes["service.name"], "gt")
+      assert.strictEqual(record.resource.attributes[Resource.keys.serviceName], "gt")
       assert.strictEqual(record.spanContext?.spanId, span.spanId)
       const calls = find(yield* sdk.collect, "gastown_bd_calls_total")
       assert.strictEqual(pointWith(calls, { status: "ok" }).value, 1)

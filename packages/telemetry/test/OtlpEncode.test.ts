@@ -1,3 +1,4 @@
+import { Resource } from "@gastown-otel/schema"
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 import { logsRequest, metricsRequest } from "../src/internal/otlp/Encode.ts"
@@ -24,8 +25,8 @@ const CUMULATIVE = 2
 const scope: OtlpData.Scope = { name: "@gastown-otel/telemetry", version: "0.1.0" }
 
 const resource: ReadonlyArray<OtlpData.KeyValue> = [
-  { key: "service.name", value: { string: "gt" } },
-  { key: "service.version", value: { string: "0.1.0" } },
+  { key: Resource.keys.serviceName, value: { string: "gt" } },
+  { key: Resource.keys.serviceVersion, value: { string: "0.1.0" } },
   { key: "process.pid", value: { int: 4242 } },
   { key: "sample.ratio", value: { double: 0.25 } },
   { key: "gt.debug", value: { bool: true } }
@@ -97,15 +98,15 @@ describe("OTLP metrics encoding", () => {
     const decoded = decodeMetrics(metricsRequest([{ resource, scope, metrics: [gauge([point(1, true)])] }]))
     const rm = only(decoded.resourceMetrics)
     assert.deepStrictEqual(attributesOf(rm.resource!.attributes), {
-      "service.name": "gt",
-      "service.version": "0.1.0",
+      [Resource.keys.serviceName]: "gt",
+      [Resource.keys.serviceVersion]: "0.1.0",
       "process.pid": 4242,
       "sample.ratio": 0.25,
       "gt.debug": true
     })
     assert.deepStrictEqual(attributeTypes(rm.resource!.attributes), {
-      "service.name": "string",
-      "service.version": "string",
+      [Resource.keys.serviceName]: "string",
+      [Resource.keys.serviceVersion]: "string",
       "process.pid": "int",
       "sample.ratio": "double",
       "gt.debug": "bool"
@@ -255,13 +256,17 @@ describe("OTLP metrics encoding", () => {
     const metrics = Array.from({ length: 26 }, (_, i) => ({ ...gauge([point(i, true)]), name: `m.${i}` }))
     const batches: ReadonlyArray<OtlpData.ResourceMetrics> = [
       { resource, scope, metrics },
-      { resource: [{ key: "service.name", value: { string: "bd" } }], scope: { name: "bd", version: "" }, metrics }
+      {
+        resource: [{ key: Resource.keys.serviceName, value: { string: "bd" } }],
+        scope: { name: "bd", version: "" },
+        metrics
+      }
     ]
     const decoded = decodeMetrics(metricsRequest(batches))
     assert.strictEqual(decoded.resourceMetrics.length, 2)
     const [gt, bd] = decoded.resourceMetrics
-    assert.strictEqual(attributesOf(gt!.resource!.attributes)["service.name"], "gt")
-    assert.strictEqual(attributesOf(bd!.resource!.attributes)["service.name"], "bd")
+    assert.strictEqual(attributesOf(gt!.resource!.attributes)[Resource.keys.serviceName], "gt")
+    assert.strictEqual(attributesOf(bd!.resource!.attributes)[Resource.keys.serviceName], "bd")
     const bdScope = only(bd!.scopeMetrics)
     assert.strictEqual(bdScope.scope?.name, "bd")
     assert.isUndefined(bdScope.scope?.version)
@@ -323,7 +328,7 @@ describe("OTLP logs encoding", () => {
     ]
     const decoded = decodeLogs(logsRequest(batches))
     const rl = only(decoded.resourceLogs)
-    assert.deepStrictEqual(attributesOf(rl.resource!.attributes)["service.name"], "gt")
+    assert.deepStrictEqual(attributesOf(rl.resource!.attributes)[Resource.keys.serviceName], "gt")
     const sl = only(rl.scopeLogs)
     assert.strictEqual(sl.scope?.name, scope.name)
     assert.strictEqual(sl.scope?.version, scope.version)
@@ -432,7 +437,7 @@ describe("OTLP traces encoding", () => {
       ])
     )
     const rs = only(decoded.resourceSpans)
-    assert.deepStrictEqual(attributesOf(rs.resource!.attributes)["service.name"], "gt")
+    assert.deepStrictEqual(attributesOf(rs.resource!.attributes)[Resource.keys.serviceName], "gt")
     const ss = only(rs.scopeSpans)
     assert.strictEqual(ss.scope?.name, scope.name)
     assert.strictEqual(ss.scope?.version, scope.version)

@@ -1,3 +1,4 @@
+import { Resource } from "@gastown-otel/schema"
 // A backend that refuses, hangs, is slow, fails or resets (docs/contract.md#delivery-and-failure): the host's exit code
 // is unchanged, it exits within the flush budget, retries follow the OTLP rules, and what
 // could not be sent is spooled and sent once by a later process: log records and spans alike.
@@ -159,7 +160,7 @@ describe("a backend at fault", () => {
             metricsUrl: server.url + metricsPath,
             logsUrl: server.url + logsPath,
             tracesUrl: server.url + tracesPath,
-            resource: { "service.name": "gastown" },
+            resource: { [Resource.keys.serviceName]: Resource.serviceNames.gt },
             stateDir: yield* TempDir.make(),
             shutdownTimeout: "30 seconds"
           })

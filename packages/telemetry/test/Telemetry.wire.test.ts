@@ -26,7 +26,11 @@ const liveLayer = (url: string, extra?: Partial<Telemetry.Options>) =>
   Telemetry.layer({
     metricsUrl: url + metricsPath,
     logsUrl: url + logsPath,
-    resource: { "service.name": Resource.serviceNames.gt, "service.version": "1.2.3", "host.name": "test-host" },
+    resource: {
+      [Resource.keys.serviceName]: Resource.serviceNames.gt,
+      [Resource.keys.serviceVersion]: "1.2.3",
+      [Resource.keys.hostName]: "test-host"
+    },
     labels,
     strict: true,
     ...extra
@@ -78,9 +82,9 @@ describe("Telemetry.layer on the wire", () => {
       const metricsRequest = decodeMetrics(server.byPath(metricsPath)[0]!.body)
       const resourceMetrics = metricsRequest.resourceMetrics[0]!
       assert.deepStrictEqual(attributesOf(resourceMetrics.resource!.attributes), {
-        "service.name": "gastown",
-        "service.version": "1.2.3",
-        "host.name": "test-host"
+        [Resource.keys.serviceName]: Resource.serviceNames.gt,
+        [Resource.keys.serviceVersion]: "1.2.3",
+        [Resource.keys.hostName]: "test-host"
       })
       const sent = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics)
       assert.deepStrictEqual(
@@ -124,7 +128,10 @@ describe("Telemetry.layer on the wire", () => {
       // Logs: one record per event, typed attributes, severity, the span's ids.
       const logsRequest = decodeLogs(server.byPath(logsPath)[0]!.body)
       const resourceLogs = logsRequest.resourceLogs[0]!
-      assert.strictEqual(attributesOf(resourceLogs.resource!.attributes)["service.name"], "gastown")
+      assert.strictEqual(
+        attributesOf(resourceLogs.resource!.attributes)[Resource.keys.serviceName],
+        Resource.serviceNames.gt
+      )
       const records = resourceLogs.scopeLogs.flatMap((s) => s.logRecords)
       assert.deepStrictEqual(
         records.map((r) => r.body?.stringValue),

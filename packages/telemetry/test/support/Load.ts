@@ -1,7 +1,7 @@
 // Many events through the live layer with the backend down, then what a later process
 // sends: shared by the load test (`test/Telemetry.load.test.ts`, `npm run soak`) and the
 // memory rows of `npm run bench` (`bench/export.ts`).
-import { Catalogue, Endpoints, type SelfEvents } from "@gastown-otel/schema"
+import { Catalogue, Endpoints, type SelfEvents, Resource } from "@gastown-otel/schema"
 import { Labels, Telemetry } from "@gastown-otel/telemetry"
 import { CaptureServer } from "@gastown-otel/testkit"
 import {
@@ -29,7 +29,7 @@ export const live = (url: string, stateDir: string, traces = false) =>
     metricsUrl: url + Endpoints.paths.metrics,
     logsUrl: url + Endpoints.paths.logs,
     ...(traces ? { tracesUrl: url + Endpoints.paths.traces } : {}),
-    resource: { "service.name": "gastown" },
+    resource: { [Resource.keys.serviceName]: Resource.serviceNames.gt },
     stateDir,
     exportInterval: "200 millis"
   })
