@@ -99,26 +99,28 @@ const park = (dir: string, deltas: ReadonlyArray<Series>) => {
   fs.renameSync(path.join(dir, `${name}.tmp`), path.join(dir, name))
 }
 
-// Takes every parked file (deleting it) and turns its deltas back into series.
-const unpark = (dir: string): ReadonlyArray<Series> =>
-  fs
+// Every parked file, and its deltas turned back into series. The files are removed by the caller
+// once the state that adds them up is written: a failed write leaves them for the next flush.
+const unpark = (dir: string): { readonly files: ReadonlyArray<string>; readonly series: ReadonlyArray<Series> } => {
+  const files = fs
     .readdirSync(dir)
     .filter((f) => f.startsWith("parked-") && f.endsWith(".json"))
-    .flatMap((f) => {
-      const file = path.join(dir, f)
-      let parked: ReadonlyArray<Parked> = []
-      try {
-        parked = JSON.parse(fs.readFileSync(file, "utf8")) as ReadonlyArray<Parked>
-      } catch {
-        // Unreadable: nothing can be recovered from it.
-      }
-      fs.rmSync(file, { force: true })
-      return parked.flatMap((p): ReadonlyArray<Series> => {
-        const metric = metricsByName.get(p.metric)
-        if (metric === undefined) return []
-        return [{ key: p.key, metric, attributes: p.attributes, ...Tally.fromStored(p), dirty: true }]
-      })
+    .map((f) => path.join(dir, f))
+  const series = files.flatMap((file) => {
+    let parked: ReadonlyArray<Parked> = []
+    try {
+      parked = JSON.parse(fs.readFileSync(file, "utf8")) as ReadonlyArray<Parked>
+    } catch {
+      // Unreadable: nothing can be recovered from it.
+    }
+    return parked.flatMap((p): ReadonlyArray<Series> => {
+      const metric = metricsByName.get(p.metric)
+      if (metric === undefined) return []
+      return [{ key: p.key, metric, attributes: p.attributes, ...Tally.fromStored(p), dirty: true }]
     })
+  })
+  return { files, series }
+}
 
 // One point per series and flush: deltas of the same series (parked and fresh) add up.
 const merged = (deltas: ReadonlyArray<Series>): ReadonlyArray<Series> => {
@@ -153,13 +155,15 @@ export const make = (
           const time = (clockMs > lastMs ? clockMs : lastMs + 1n) * nanosPerMs
           const nowMs = Number(time / nanosPerMs)
           const totals = new Map(Object.entries(state.series).map(([k, v]) => [k, toTotal(v)]))
-          const all = merged([...unpark(path.dirname(file)), ...deltas])
+          const parked = unpark(path.dirname(file))
+          const all = merged([...parked.series, ...deltas])
           const metrics = Totals.pointsFrom(totals, all, processStartUnixNano, time)
           for (const d of all) totals.get(d.key)!.seen = nowMs
           write(file, {
             lastTimeUnixNano: String(time),
             series: Object.fromEntries(kept(totals, nowMs).map(([k, t]) => [k, fromTotal(t, t.seen)]))
           })
+          for (const parkedFile of parked.files) fs.rmSync(parkedFile, { force: true })
           return metrics
         })
       )
