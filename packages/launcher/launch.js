@@ -2,6 +2,7 @@
 // old Node it must still run far enough to say which Node the CLI needs, or to start the
 // CLI on the checkout's pinned Node (`.tools/`, installed by scripts/with-node.sh).
 import module from "node:module"
+import { fileURLToPath } from "node:url"
 
 /** The oldest Node the CLIs run on: what @effect/platform-node and undici declare. */
 export const minimum = "22.19.0"
@@ -24,8 +25,10 @@ export const launch = async (name, bundle) => {
     try {
       await import(bundle)
     } catch (error) {
-      if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes(new URL(bundle).pathname)) {
-        process.stderr.write(`${name}: not built (${new URL(bundle).pathname} is missing): run \`npm run build\`\n`)
+      // A file path, as Node's message has it: a URL's pathname is percent-encoded (a space is %20).
+      const file = fileURLToPath(bundle)
+      if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes(file)) {
+        process.stderr.write(`${name}: not built (${file} is missing): run \`npm run build\`\n`)
         process.exit(1)
       }
       throw error
