@@ -104,10 +104,19 @@ export const run = (command: string, args: ReadonlyArray<string>, options: Optio
       stderr += chunk
       watch()
     })
-    child.on("close", (code, signal) => {
+    // A command that cannot start (missing, not executable): a defect naming it, not an
+    // uncaught exception that ends the whole test file.
+    let finished = false
+    const finish = (result: Effect.Effect<Ran>) => {
+      if (finished) return
+      finished = true
       for (const timer of timers) clearTimeout(timer)
-      resume(Effect.succeed({ code, signal, stdout, stderr, ms: performance.now() - started }))
-    })
+      resume(result)
+    }
+    child.on("error", (error) => finish(Effect.die(new Error(`cannot run ${command}: ${error.message}`))))
+    child.on("close", (code, signal) =>
+      finish(Effect.succeed({ code, signal, stdout, stderr, ms: performance.now() - started }))
+    )
     // Interrupted: stopped as a user would stop it, so it still flushes what it recorded.
     return Effect.sync(() => child.kill("SIGTERM"))
   })
