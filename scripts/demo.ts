@@ -6,17 +6,17 @@
 // The data directory is kept.
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cli as Receiver, QueryCommand, Serve, Server, Store } from "@gastown-otel/receiver"
-import { Catalogue, ClaudeCode, Naming, Resource } from "@gastown-otel/schema"
+import { Catalogue, ClaudeCode, Endpoints, Naming, Resource } from "@gastown-otel/schema"
 import * as Queries from "@gastown-otel/stack/Queries"
 import { Telemetry, TelemetryConfig } from "@gastown-otel/telemetry"
 import * as Cli from "@gastown-otel/testkit/Cli"
+import * as Ports from "@gastown-otel/testkit/Ports"
 import * as Process from "@gastown-otel/testkit/Process"
 import * as TempDir from "@gastown-otel/testkit/TempDir"
 import { ConfigProvider, Effect, Fiber, Layer, Schema } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
-import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 
@@ -210,15 +210,6 @@ const oneTrace = (base: string) =>
     ]
   })
 
-// A port nothing listens on: Claude Code's model API, so nothing leaves the machine.
-const closedPort = Effect.promise(async () => {
-  const server = net.createServer()
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise<void>((done) => server.close(() => done()))
-  return `http://127.0.0.1:${port}`
-})
-
 // `gt session start --prompt` on the real Claude Code, offline: gt hands it the receiver's OTLP
 // endpoints and the agent's labels. It would retry the closed model API for minutes, so it is
 // stopped (SIGTERM to gt, which ends the session) once its metrics and log records arrived.
@@ -232,7 +223,8 @@ const claudeSession = (receiver: Server.Receiver["Service"], env: Record<string,
           ...env,
           GT_CLAUDE_BIN: claudeBin,
           HOME: home,
-          ANTHROPIC_BASE_URL: yield* closedPort,
+          // A port nothing listens on: nothing leaves the machine.
+          ANTHROPIC_BASE_URL: yield* Ports.closedUrl,
           ANTHROPIC_API_KEY: "sk-ant-not-a-real-key",
           CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
           // Its log records every half second instead of every five.
@@ -379,7 +371,7 @@ const program = (dataDir: string) =>
     yield* section("the page, on the same data")
     yield* print([
       `npx gastown-otel serve --data-dir ${dataDir}`,
-      "then open http://localhost:8428/",
+      `then open http://localhost:${Endpoints.ports.metrics}/`,
       "",
       `(the demo took ${seconds(performance.now() - startedMs)})`
     ])

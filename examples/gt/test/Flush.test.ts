@@ -138,7 +138,10 @@ describe("gt flush", () => {
         const flushed = yield* Cli.run("gt", ["flush"], variables)
         assert.strictEqual(flushed.code, 1)
         assert.include(flushed.stderr, refusal)
-        assert.include(flushed.stderr, "no spool to send from: the state directory cannot be used")
+        assert.include(
+          flushed.stderr,
+          `no spool to send from: the state directory ${theirs} cannot be used (GT_OTEL_STATE_DIR chooses another)`
+        )
         assert.deepStrictEqual(fs.readdirSync(theirs), [])
       }),
     30_000

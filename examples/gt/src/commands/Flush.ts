@@ -4,7 +4,7 @@
  * and says what it did. It fails (exit 1) when something could not be sent; telemetry off
  * is no failure: there is nothing to send.
  */
-import { Telemetry, type TelemetryConfig } from "@gastown-otel/telemetry"
+import { Telemetry, TelemetryConfig } from "@gastown-otel/telemetry"
 import { Console, Effect } from "effect"
 import { Command } from "effect/cli"
 import { GtError } from "../GtError.ts"
@@ -18,7 +18,7 @@ const total = (unsent: ReadonlyArray<Telemetry.Unsent>) => unsent.reduce((n, u) 
 
 const offReason = (reason: TelemetryConfig.OffReason) =>
   reason === "not-configured"
-    ? "no GT_OTEL_METRICS_URL or GT_OTEL_LOGS_URL"
+    ? `no ${TelemetryConfig.urlVariables("gt").metrics} or ${TelemetryConfig.urlVariables("gt").logs}`
     : reason === "sdk-disabled"
       ? "OTEL_SDK_DISABLED=true"
       : reason.message
@@ -34,8 +34,13 @@ export const flush = Command.make("flush", {}, () =>
     }
     if (report._tag === "Delegated") return yield* Console.log("flushed through the application's OpenTelemetry SDK")
     // Whatever earlier commands spooled is out of reach: that is no success.
-    if (!report.spool)
-      return yield* new GtError({ message: "no spool to send from: the state directory cannot be used" })
+    if (!report.spool) {
+      const config = yield* Telemetry.ActiveConfig
+      const dir = config._tag === "On" ? ` ${config.stateDir}` : ""
+      return yield* new GtError({
+        message: `no spool to send from: the state directory${dir} cannot be used (GT_OTEL_STATE_DIR chooses another)`
+      })
+    }
     const parts = [
       `sent ${count(report.sent.requests, "request")} (${count(report.sent.records, "record")})`,
       report.spooled.length > 0 ? `${total(report.spooled)} still spooled: ${why(report.spooled)}` : undefined,

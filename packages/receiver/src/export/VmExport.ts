@@ -34,12 +34,6 @@ export interface Line {
   readonly timestamps: ReadonlyArray<number>
 }
 
-const metricJson = (labels: Labels): string => {
-  const names = Object.keys(labels).toSorted()
-  const ordered = names.includes("__name__") ? ["__name__", ...names.filter((n) => n !== "__name__")] : names
-  return `{${ordered.map((n) => `${JSON.stringify(n)}:${JSON.stringify(labels[n])}`).join(",")}}`
-}
-
 /**
  * The export lines of every series matching any of `selectors` with samples in the range,
  * each series once; `maxRowsPerLine` (0: no limit) splits a long series over several lines.
@@ -57,7 +51,7 @@ export const lines = function* (
   const done = new Set<string>()
   for (const matchers of selectors) {
     for (const series of source.select(matchers, startMs, endMs)) {
-      const metric = metricJson(series.labels)
+      const metric = PromqlApi.metricJson(series.labels)
       if (done.has(metric)) continue
       done.add(metric)
       let values: Array<number> = []

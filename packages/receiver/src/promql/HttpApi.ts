@@ -176,7 +176,13 @@ export const formatValue = (v: number): string => {
   return plain(v)
 }
 
-const metricJson = (labels: Labels): string => {
+/**
+ * A series' labels as the JSON object VictoriaMetrics writes: `__name__` first, the rest sorted.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const metricJson = (labels: Labels): string => {
   const names = Object.keys(labels).toSorted()
   const ordered = names.includes("__name__") ? ["__name__", ...names.filter((n) => n !== "__name__")] : names
   return `{${ordered.map((n) => `${JSON.stringify(n)}:${JSON.stringify(labels[n])}`).join(",")}}`
