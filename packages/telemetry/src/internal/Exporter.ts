@@ -84,14 +84,17 @@ interface Round {
   readonly heldUrls: Map<string, string>
   /** URLs that took a request in this round. */
   readonly up: Set<string>
+  /** The round at exit: sending is bounded by the exit budget. */
+  readonly atExit: boolean
 }
 
-const newRound = (): Round => ({
+const newRound = (atExit = false): Round => ({
   sent: { requests: 0, records: 0 },
   dropped: new Map(),
   heldFiles: new Map(),
   heldUrls: new Map(),
-  up: new Set()
+  up: new Set(),
+  atExit
 })
 
 // Unsent requests summed per endpoint and reason.
@@ -332,7 +335,21 @@ export const make = Effect.fnUntraced(function* (options: Options) {
           Effect.matchEffect({
             onFailure: (error) =>
               warnOnce("spool", `cannot write the spool (${error}); sending directly`).pipe(
-                Effect.andThen(direct(body))
+                Effect.andThen(
+                  // At exit, with nowhere to keep it, a request gets the exit budget and no more.
+                  round.atExit
+                    ? direct(body).pipe(
+                        Effect.timeoutOrElse({
+                          duration: shutdownTimeoutMs,
+                          orElse: () =>
+                            warnOnce(
+                              "exit_budget",
+                              `a ${endpoint.signal} request not sent within the exit budget was dropped`
+                            )
+                        })
+                      )
+                    : direct(body)
+                )
               ),
             onSuccess: (lost) =>
               lost === 0
@@ -469,7 +486,7 @@ export const make = Effect.fnUntraced(function* (options: Options) {
       ? flush.pipe(Effect.timeoutOrElse({ duration: shutdownTimeoutMs, orElse: () => Effect.void }))
       : Effect.void
   yield* Effect.addFinalizer(() =>
-    (spool === undefined ? Effect.void : safely(persist(newRound()))).pipe(
+    (spool === undefined ? Effect.void : safely(persist(newRound(true)))).pipe(
       Effect.andThen(sendWithinBudget),
       exitOnSignal,
       Effect.ensuring(Effect.sync(() => connections.destroy()))
